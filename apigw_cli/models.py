@@ -1,0 +1,113 @@
+"""Plain data that flows between apigw's stages. Imports nothing from the package."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Multi-valued parameters keep every value in order; the single-valued view is the last one,
+#: as API Gateway gives it (spec §7.1, §12.11).
+MultiValues = dict[str, list[str]]
+
+
+def last_values(values: MultiValues) -> dict[str, str]:
+    """The single-valued view of multi-valued parameters: the last value of each name.
+
+    >>> last_values({"tag": ["a", "b"], "q": ["x"]})
+    {'tag': 'b', 'q': 'x'}
+    """
+    return {name: items[-1] for name, items in values.items() if items}
+
+
+@dataclass
+class Request:
+    """What the client sent to the gateway (the method request)."""
+
+    method: str = "GET"
+    #: The path after the stage, as a proxy event's ``path``.
+    path: str = "/"
+    #: The API resource that matched, e.g. ``/pets/{petId}``.
+    resource: str = "/"
+    headers: MultiValues = field(default_factory=dict)
+    query: MultiValues = field(default_factory=dict)
+    path_parameters: dict[str, str] = field(default_factory=dict)
+    stage_variables: dict[str, str] = field(default_factory=dict)
+    stage: str = "test"
+    #: Overrides of ``$context`` values, nested (``{"identity": {"sourceIp": ...}}``).
+    context: dict[str, Any] = field(default_factory=dict)
+    #: The raw body as sent; ``None`` when the request had no body.
+    body: str | None = None
+    #: True when ``body`` is the base64 text of the raw bytes.
+    is_base64_encoded: bool = False
+
+    def body_text(self) -> str:
+        """The body as the text a mapping template sees (UTF-8 of the raw bytes)."""
+        return decode_body(self.body, self.is_base64_encoded)
+
+    def header(self, name: str) -> str | None:
+        return header_value(self.headers, name)
+
+
+@dataclass
+class Response:
+    """An integration (backend) response, as a response mapping template sees it."""
+
+    status: int = 200
+    headers: MultiValues = field(default_factory=dict)
+    body: str = ""
+    is_base64_encoded: bool = False
+
+    def body_text(self) -> str:
+        return decode_body(self.body, self.is_base64_encoded)
+
+    def header(self, name: str) -> str | None:
+        return header_value(self.headers, name)
+
+
+def header_value(headers: MultiValues, name: str) -> str | None:
+    """The last value of a header, its name matched case-insensitively."""
+    wanted = name.lower()
+    found: str | None = None
+    for key, values in headers.items():
+        if key.lower() == wanted and values:
+            found = values[-1]
+    return found
+
+
+def decode_body(body: str | None, is_base64_encoded: bool) -> str:
+    """Text of a body that may be base64 of raw bytes; undecodable bytes become U+FFFD."""
+    if body is None:
+        return ""
+    if not is_base64_encoded:
+        return body
+    try:
+        raw = base64.b64decode(body, validate=True)
+    except binascii.Error as exc:
+        raise ValueError(f"body is not valid base64: {exc}") from exc
+    return raw.decode("utf-8", errors="replace")
+
+
+@dataclass
+class RenderResult:
+    """The outcome of rendering one mapping template."""
+
+    #: The rendered text, exactly as API Gateway would produce it.
+    output: str
+    #: ``$context.requestOverride`` as the template left it: ``header``, ``path``, ``querystring``.
+    request_override: dict[str, dict[str, str]]
+    #: ``$context.responseOverride`` as the template left it: ``header``, ``status`` and any
+    #: other key the template set.
+    response_override: dict[str, Any]
+    #: Places where the render did something easy to miss (``name:line:column: message``).
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` document, keys in a fixed order."""
+        return {
+            "output": self.output,
+            "requestOverride": self.request_override,
+            "responseOverride": self.response_override,
+            "warnings": self.warnings,
+        }
