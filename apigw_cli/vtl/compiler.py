@@ -1,0 +1,519 @@
+"""Compile the syntax tree into Python closures, once per template.
+
+Each statement becomes a function that writes into the render state, each expression a
+function that returns a value, and each condition a function that returns a bool by
+Velocity's rules for ``#if`` (which differ from the value's truth: a literal ``"abc"`` or an
+arithmetic result as a whole condition is false, a null reference is true on API Gateway).
+Errors carry the template position of the node that raised them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from apigw_cli.errors import RenderLimitExceeded, SandboxViolation, TemplateRenderError
+from apigw_cli.vtl import nodes, operators
+from apigw_cli.vtl.methods import JavaException
+from apigw_cli.vtl.parser import position
+from apigw_cli.vtl.runtime import (
+    BreakScope,
+    DefinedBlock,
+    Evaluate,
+    ForeachScope,
+    LimitReached,
+    Macro,
+    RenderState,
+    RenderWarning,
+    Run,
+    StopRender,
+    Thunk,
+    Writer,
+)
+from apigw_cli.vtl.sandbox import (
+    MAX_FOREACH_ITERATIONS,
+    MAX_OUTPUT_CHARS,
+    MAX_RANGE_ITEMS,
+    SandboxRefusal,
+    UnknownMember,
+    call_method,
+    get_index,
+    get_property,
+    java_type_name,
+    set_index,
+    set_property,
+)
+from apigw_cli.vtl.values import JavaArray, JsonList, to_output_text
+
+Test = Callable[[RenderState], bool]
+#: Compiles the text of an ``#evaluate`` into a runnable template (set by the engine).
+EvaluateCompiler = Callable[[str], "CompiledBody"]
+
+
+class CompiledBody:
+    """A compiled template body and the macros it defines."""
+
+    def __init__(self, run: Run, macros: dict[str, Macro]) -> None:
+        self.run = run
+        self.macros = macros
+
+
+class Compiler:
+    """Compiles one template's syntax tree; ``name`` and ``source`` locate errors."""
+
+    def __init__(self, name: str, source: str, compile_evaluated: EvaluateCompiler) -> None:
+        self.name = name
+        self.source = source
+        self.compile_evaluated = compile_evaluated
+        self.macros: dict[str, Macro] = {}
+
+    def compile(self, block: nodes.Block) -> CompiledBody:
+        run = self.block(block)
+        return CompiledBody(run, self.macros)
+
+    # -- errors ---------------------------------------------------------------------------
+
+    def error(self, offset: int, exc: Exception) -> NoReturn:
+        line, column, text = position(self.source, offset)
+        kind: type[TemplateRenderError] = TemplateRenderError
+        if isinstance(exc, SandboxRefusal):
+            kind = SandboxViolation
+        elif isinstance(exc, LimitReached):
+            kind = RenderLimitExceeded
+        raise kind(str(exc), name=self.name, line=line, column=column, source_line=text) from exc
+
+    def warning(self, offset: int, message: str) -> RenderWarning:
+        line, column, _ = position(self.source, offset)
+        return RenderWarning(line, column, message)
+
+    def guarded(self, offset: int, run: Run) -> Run:
+        """Give a statement's limit errors this statement's position."""
+
+        def guarded_run(state: RenderState) -> None:
+            try:
+                run(state)
+            except LimitReached as exc:
+                self.error(offset, exc)
+
+        return guarded_run
+
+    # -- statements -----------------------------------------------------------------------
+
+    def block(self, block: nodes.Block) -> Run:
+        runs = [self.statement(statement) for statement in _merge_text(block)]
+        if not runs:
+            return _nothing
+        if len(runs) == 1:
+            return runs[0]
+
+        def run_block(state: RenderState) -> None:
+            for run in runs:
+                run(state)
+
+        return run_block
+
+    def statement(self, statement: nodes.Statement) -> Run:
+        if isinstance(statement, nodes.Text):
+            text = statement.text
+            return lambda state: state.out.write(text)
+        if isinstance(statement, nodes.Output):
+            return self.output(statement.reference)
+        if isinstance(statement, nodes.EscapedOutput):
+            return self.escaped_output(statement)
+        if isinstance(statement, nodes.If):
+            return self.if_(statement)
+        if isinstance(statement, nodes.Foreach):
+            return self.guarded(statement.offset, self.foreach(statement))
+        if isinstance(statement, nodes.Set):
+            return self.set_(statement)
+        if isinstance(statement, nodes.MacroDefinition):
+            # Velocity registers macros while parsing: a call may come before the definition,
+            # and the first definition of a name wins.
+            self.macros.setdefault(statement.name, Macro(statement.parameters, self.block(statement.body)))
+            return _nothing
+        if isinstance(statement, nodes.MacroCall):
+            return self.guarded(statement.offset, self.macro_call(statement))
+        if isinstance(statement, nodes.Define):
+            return self.define(statement)
+        if isinstance(statement, nodes.Evaluate):
+            return self.guarded(statement.offset, self.evaluate(statement))
+        if isinstance(statement, nodes.Stop):
+            return _stop
+        assert isinstance(statement, nodes.Break)
+        return _break
+
+    def output(self, reference: nodes.Reference) -> Run:
+        evaluate = self.reference(reference)
+        offset = reference.offset
+
+        def run_output(state: RenderState) -> None:
+            value = evaluate(state)
+            if type(value) is str:
+                state.out.write(value)
+            elif isinstance(value, DefinedBlock):
+                try:
+                    _render_nested(state, value.body)
+                except LimitReached as exc:
+                    self.error(offset, exc)
+            elif value is not None:
+                state.out.write(to_output_text(value))
+
+        return run_output
+
+    def escaped_output(self, statement: nodes.EscapedOutput) -> Run:
+        evaluate = self.reference(statement.reference)
+        text = statement.reference.source
+        with_value = "\\" * (statement.backslashes // 2) + text
+        without_value = "\\" * (statement.backslashes // 2 + 1) + text
+
+        def run_escaped(state: RenderState) -> None:
+            state.out.write(without_value if evaluate(state) is None else with_value)
+
+        return run_escaped
+
+    def if_(self, statement: nodes.If) -> Run:
+        branches = [(self.condition(condition), self.block(body)) for condition, body in statement.branches]
+        otherwise = self.block(statement.otherwise) if statement.otherwise is not None else _nothing
+
+        def run_if(state: RenderState) -> None:
+            for test, body in branches:
+                if test(state):
+                    body(state)
+                    return
+            otherwise(state)
+
+        return run_if
+
+    def foreach(self, statement: nodes.Foreach) -> Run:
+        iterable = self.expression(statement.iterable)
+        body = self.block(statement.body)
+        variable = statement.variable
+        saved_names = (variable, "foreach", "velocityCount", "velocityHasNext")
+        truncated = self.warning(
+            statement.offset,
+            f"#foreach stopped after {MAX_FOREACH_ITERATIONS:,} items, API Gateway's limit; the rest were not rendered",
+        )
+        offset = statement.offset
+
+        def run_foreach(state: RenderState) -> None:
+            collection = iterable(state)
+            items = _iteration_items(collection)
+            if items is None:
+                if collection is not None:
+                    state.warn(self.warning(offset, f"#foreach cannot iterate over a {java_type_name(collection)}"))
+                return
+            saved = [state.raw(name) for name in saved_names]
+            scope = ForeachScope(len(items), saved[1])
+            length = len(items)
+            try:
+                for index, item in enumerate(items):
+                    if index == MAX_FOREACH_ITERATIONS:
+                        state.warn(truncated)
+                        break
+                    if len(items) != length:
+                        changed = JavaException("ConcurrentModificationException", "the list changed in the loop")
+                        self.error(offset, changed)
+                    state.tick()
+                    scope.index = index
+                    state.assign(variable, item)
+                    state.assign("foreach", scope)
+                    state.assign("velocityCount", index + 1)
+                    state.assign("velocityHasNext", index + 1 < length)
+                    try:
+                        body(state)
+                    except BreakScope:
+                        break
+            finally:
+                for name, value in zip(saved_names, saved, strict=True):
+                    state.restore(name, value)
+
+        return run_foreach
+
+    def set_(self, statement: nodes.Set) -> Run:
+        value_of = self.expression(statement.value)
+        target = statement.target
+        name = target.name
+        if not target.accessors:
+
+            def run_set(state: RenderState) -> None:
+                value = value_of(state)
+                if value is not None:  # Velocity 1.7 keeps the old value (set.null.allowed=false)
+                    state.assign(name, value)
+
+            return run_set
+
+        holder = self.reference(nodes.Reference(name, target.accessors[:-1], target.source, target.offset))
+        last = target.accessors[-1]
+        offset = last.offset
+        key_of = self.expression(last.key) if isinstance(last, nodes.Index) else None
+        attribute = last.name if isinstance(last, nodes.Attribute) else ""
+
+        def run_set_member(state: RenderState) -> None:
+            value = value_of(state)
+            if value is None:
+                return
+            obj = holder(state)
+            if obj is None:
+                return
+            try:
+                if key_of is None:
+                    set_property(obj, attribute, value)
+                else:
+                    set_index(obj, key_of(state), value)
+            except (JavaException, SandboxRefusal) as exc:
+                self.error(offset, exc)
+
+        return run_set_member
+
+    def macro_call(self, statement: nodes.MacroCall) -> Run:
+        arguments = [self.expression(argument) for argument in statement.args]
+        name, source = statement.name, statement.source
+
+        def run_macro_call(state: RenderState) -> None:
+            macro = state.macros.get(name)
+            if macro is None:  # not a macro: Velocity prints the call as text
+                state.out.write(source)
+                return
+            scope: dict[str, Any] = dict.fromkeys(macro.parameters)
+            for parameter, argument in zip(macro.parameters, arguments, strict=False):
+                scope[parameter] = Thunk(argument, state.scope)
+            caller_scope, state.scope = state.scope, scope
+            try:
+                _render_nested(state, macro.body)
+            finally:
+                state.scope = caller_scope
+
+        return run_macro_call
+
+    def define(self, statement: nodes.Define) -> Run:
+        block = DefinedBlock(self.block(statement.body))
+        name = statement.name
+        return lambda state: state.assign(name, block)
+
+    def evaluate(self, statement: nodes.Evaluate) -> Run:
+        text_of = self.expression(statement.expression)
+        compile_evaluated = self.compile_evaluated
+
+        def run_evaluate(state: RenderState) -> None:
+            text = text_of(state)
+            if text is None:
+                return
+            body = compile_evaluated(to_output_text(text))
+            for macro_name, macro in body.macros.items():
+                state.macros.setdefault(macro_name, macro)
+            _render_nested(state, body.run)
+
+        return run_evaluate
+
+    # -- expressions ----------------------------------------------------------------------
+
+    def expression(self, expr: nodes.Expr) -> Evaluate:
+        if isinstance(expr, nodes.Literal):
+            value = expr.value
+            return lambda state: value
+        if isinstance(expr, nodes.Reference):
+            return self.reference(expr)
+        if isinstance(expr, nodes.Interpolated):
+            return self.interpolated(expr)
+        if isinstance(expr, nodes.ListLiteral):
+            items = [self.expression(item) for item in expr.items]
+            return lambda state: [item(state) for item in items]
+        if isinstance(expr, nodes.MapLiteral):
+            entries = [(self.expression(key), self.expression(value)) for key, value in expr.entries]
+            return lambda state: {key(state): value(state) for key, value in entries}
+        if isinstance(expr, nodes.RangeLiteral):
+            return self.range_(expr)
+        if isinstance(expr, nodes.Not):
+            test = self.condition(expr.operand)
+            return lambda state: not test(state)
+        return self.binary(expr)
+
+    def interpolated(self, expr: nodes.Interpolated) -> Evaluate:
+        body = self.block(expr.body)
+        offset = expr.offset
+
+        def evaluate_interpolated(state: RenderState) -> str:
+            outer, state.out = state.out, Writer()
+            try:
+                body(state)
+                return state.out.text()
+            except LimitReached as exc:
+                self.error(offset, exc)
+            finally:
+                state.out = outer
+
+        return evaluate_interpolated
+
+    def range_(self, expr: nodes.RangeLiteral) -> Evaluate:
+        start_of, end_of = self.expression(expr.start), self.expression(expr.end)
+        offset = expr.offset
+
+        def evaluate_range(state: RenderState) -> list[int] | None:
+            start, end = start_of(state), end_of(state)
+            if type(start) is not int or type(end) is not int:
+                return None
+            if abs(end - start) >= MAX_RANGE_ITEMS:
+                self.error(offset, LimitReached(f"a range of more than {MAX_RANGE_ITEMS:,} items"))
+            step = 1 if end >= start else -1
+            return list(range(start, end + step, step))
+
+        return evaluate_range
+
+    def binary(self, expr: nodes.BinaryOp) -> Evaluate:
+        op = expr.op
+        if op in ("&&", "||", "==", "!=", "<", "<=", ">", ">="):
+            test = self.condition(expr)
+            return test
+        left, right = self.expression(expr.left), self.expression(expr.right)
+        if op == "+":
+            left_source, right_source = _source_text(expr.left), _source_text(expr.right)
+            offset = expr.offset
+
+            def evaluate_add(state: RenderState) -> Any:
+                result = operators.add(left(state), right(state), left_source, right_source)
+                if type(result) is str and len(result) > MAX_OUTPUT_CHARS:
+                    self.error(offset, LimitReached(f"a string longer than {MAX_OUTPUT_CHARS:,} characters"))
+                return result
+
+            return evaluate_add
+        arithmetic = _ARITHMETIC[op]
+        return lambda state: arithmetic(left(state), right(state))
+
+    def reference(self, reference: nodes.Reference) -> Evaluate:
+        name = reference.name
+        steps = [self.accessor(accessor) for accessor in reference.accessors]
+        if not steps:
+            return lambda state: state.lookup(name)
+
+        def evaluate_reference(state: RenderState) -> Any:
+            value = state.lookup(name)
+            for step in steps:
+                if value is None:
+                    return None
+                value = step(state, value)
+            return value
+
+        return evaluate_reference
+
+    def accessor(self, accessor: nodes.Accessor) -> Callable[[RenderState, Any], Any]:
+        offset = accessor.offset
+        if isinstance(accessor, nodes.Attribute):
+            name = accessor.name
+
+            def access(state: RenderState, value: Any) -> Any:
+                return get_property(value, name)
+
+        elif isinstance(accessor, nodes.MethodCall):
+            name = accessor.name
+            arguments = [self.expression(argument) for argument in accessor.args]
+
+            def access(state: RenderState, value: Any) -> Any:
+                return call_method(value, name, [argument(state) for argument in arguments])
+
+        else:
+            key_of = self.expression(accessor.key)
+
+            def access(state: RenderState, value: Any) -> Any:
+                return get_index(value, key_of(state))
+
+        def guarded_access(state: RenderState, value: Any) -> Any:
+            try:
+                return access(state, value)
+            except UnknownMember as exc:
+                state.warn(self.warning(offset, f"{exc}; API Gateway returns null here"))
+                return None
+            except (JavaException, SandboxRefusal, LimitReached) as exc:
+                self.error(offset, exc)
+
+        return guarded_access
+
+    # -- conditions -----------------------------------------------------------------------
+
+    def condition(self, expr: nodes.Expr) -> Test:
+        """``expr`` as a condition, by Velocity's ``evaluate()`` of each node type."""
+        if isinstance(expr, nodes.Reference):
+            evaluate = self.reference(expr)
+            return lambda state: operators.is_true_reference(evaluate(state))
+        if isinstance(expr, nodes.Literal):
+            truth = expr.value is True
+            return lambda state: truth
+        if isinstance(expr, nodes.Not):
+            test = self.condition(expr.operand)
+            return lambda state: not test(state)
+        if isinstance(expr, nodes.BinaryOp):
+            return self.comparison(expr)
+        # A string, list, map or range literal as a whole condition is false in Velocity 1.7.
+        return lambda state: False
+
+    def comparison(self, expr: nodes.BinaryOp) -> Test:
+        op = expr.op
+        if op in ("&&", "||"):
+            left_test, right_test = self.condition(expr.left), self.condition(expr.right)
+            if op == "&&":
+                return lambda state: left_test(state) and right_test(state)
+            return lambda state: left_test(state) or right_test(state)
+        if op in ("+", "-", "*", "/", "%"):
+            return lambda state: False  # arithmetic has no truth value in Velocity 1.7
+        left, right = self.expression(expr.left), self.expression(expr.right)
+        if op == "==":
+            return lambda state: operators.equals(left(state), right(state))
+        if op == "!=":
+            return lambda state: not operators.equals(left(state), right(state))
+        return lambda state: operators.compare(op, left(state), right(state))
+
+
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "-": operators.subtract,
+    "*": operators.multiply,
+    "/": operators.divide,
+    "%": operators.remainder,
+}
+
+
+def _nothing(state: RenderState) -> None:
+    return None
+
+
+def _stop(state: RenderState) -> None:
+    raise StopRender
+
+
+def _break(state: RenderState) -> None:
+    raise BreakScope
+
+
+def _render_nested(state: RenderState, body: Run) -> None:
+    """Render a macro, ``#define`` or ``#evaluate`` body: a ``#break`` inside ends only it."""
+    state.enter()
+    try:
+        body(state)
+    except BreakScope:
+        pass
+    finally:
+        state.leave()
+
+
+def _source_text(expr: nodes.Expr) -> str:
+    """What Velocity prints for a null operand of a string concatenation: its source."""
+    return expr.source if isinstance(expr, nodes.Reference) else "null"
+
+
+def _iteration_items(collection: Any) -> list[Any] | None:
+    """What ``#foreach`` iterates: a list's items, a map's values; ``None`` for the rest."""
+    if isinstance(collection, list | JsonList | JavaArray):
+        return collection
+    if isinstance(collection, dict):
+        return list(collection.values())
+    return None
+
+
+def _merge_text(block: nodes.Block) -> list[nodes.Statement]:
+    """Join adjacent text nodes so each renders with one write."""
+    merged: list[nodes.Statement] = []
+    for statement in block:
+        previous = merged[-1] if merged else None
+        if isinstance(statement, nodes.Text) and isinstance(previous, nodes.Text):
+            merged[-1] = nodes.Text(previous.text + statement.text, previous.offset)
+        else:
+            merged.append(statement)
+    return merged

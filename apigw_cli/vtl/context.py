@@ -1,0 +1,172 @@
+"""``$context``: the request's context variables (spec §6.2), and the override maps (§6.6).
+
+Values are realistic by default: a fresh request id and the current time on every render.
+With a fixed :class:`Identity` (``--deterministic``, ``--seed``) they are repeatable, so
+golden outputs stay stable.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from apigw_cli.vtl.methods import JavaException
+
+#: Values used when the request does not say otherwise; all documented in the README.
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_API_ID = "abcd1234ef"
+DEFAULT_REGION = "us-east-1"
+DEFAULT_SOURCE_IP = "203.0.113.10"
+DEFAULT_USER_AGENT = "curl/8.5.0"
+DEFAULT_DEPLOYMENT_ID = "x1y2z3"
+DEFAULT_RESOURCE_ID = "3s0u3o"
+#: ``--deterministic`` without ``--seed``: 2026-01-01T00:00:00Z and this request id.
+DETERMINISTIC_EPOCH_MS = 1_767_225_600_000
+DETERMINISTIC_REQUEST_ID = "c0ffee00-1234-4abc-8def-0123456789ab"
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What makes one request unique: its id, extended id, and arrival time."""
+
+    request_id: str
+    extended_request_id: str
+    epoch_ms: int
+
+    @classmethod
+    def fresh(cls) -> Identity:
+        return cls(str(uuid.uuid4()), _extended_id(random.Random()), int(time.time() * 1000))
+
+    @classmethod
+    def deterministic(cls, seed: int | None = None) -> Identity:
+        """Fixed values; a seed derives other fixed values from it."""
+        if seed is None:
+            return cls(DETERMINISTIC_REQUEST_ID, "AbCdEfGhIjKlMnO=", DETERMINISTIC_EPOCH_MS)
+        generator = random.Random(seed)
+        request_id = str(uuid.UUID(int=generator.getrandbits(128), version=4))
+        epoch_ms = DETERMINISTIC_EPOCH_MS + generator.randrange(365 * 24 * 3600) * 1000
+        return cls(request_id, _extended_id(generator), epoch_ms)
+
+
+def _extended_id(generator: random.Random) -> str:
+    return base64.b64encode(generator.randbytes(10)).decode("ascii")[:15] + "="
+
+
+def format_request_time(epoch_ms: int) -> str:
+    """API Gateway's ``requestTime``: ``28/Jun/2024:23:22:29 +0000``.
+
+    >>> format_request_time(1719616949095)
+    '28/Jun/2024:23:22:29 +0000'
+    """
+    moment = time.gmtime(epoch_ms // 1000)
+    return (
+        f"{moment.tm_mday:02d}/{_MONTHS[moment.tm_mon - 1]}/{moment.tm_year}:"
+        f"{moment.tm_hour:02d}:{moment.tm_min:02d}:{moment.tm_sec:02d} +0000"
+    )
+
+
+class OverrideMap(dict[str, Any]):
+    """A ``requestOverride``/``responseOverride`` map: each key may be set once; API Gateway
+    answers a second assignment with a 5XX (spec §6.6)."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key in self:
+            raise JavaException(
+                "OverrideException",
+                f"$context.{self.label}.{key} is set twice; API Gateway answers 5XX when an override is set again",
+            )
+        super().__setitem__(key, value)
+
+
+def new_overrides() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Fresh ``requestOverride`` and ``responseOverride`` maps."""
+    request_override = {part: OverrideMap(f"requestOverride.{part}") for part in ("header", "path", "querystring")}
+    response_override = OverrideMap("responseOverride")
+    dict.__setitem__(response_override, "header", OverrideMap("responseOverride.header"))
+    return request_override, response_override
+
+
+def build_context(
+    *,
+    method: str,
+    path: str,
+    resource: str,
+    stage: str,
+    headers: dict[str, str],
+    identity: Identity,
+    overrides: dict[str, Any],
+    request_override: dict[str, Any],
+    response_override: dict[str, Any],
+) -> dict[str, Any]:
+    """``$context`` for one request. ``headers`` are the single-valued request headers;
+    ``overrides`` (nested) replace any default, e.g. ``{"identity": {"sourceIp": ...}}``."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    forwarded = lowered.get("x-forwarded-for", "").split(",")[0].strip()
+    api_id = DEFAULT_API_ID
+    domain = f"{api_id}.execute-api.{DEFAULT_REGION}.amazonaws.com"
+    context: dict[str, Any] = {
+        "accountId": DEFAULT_ACCOUNT_ID,
+        "apiId": api_id,
+        "authorizer": {"principalId": None},
+        "awsEndpointRequestId": None,
+        "deploymentId": DEFAULT_DEPLOYMENT_ID,
+        "domainName": domain,
+        "domainPrefix": api_id,
+        "error": {"message": None, "messageString": None, "responseType": None, "validationErrorString": None},
+        "extendedRequestId": identity.extended_request_id,
+        "httpMethod": method,
+        "identity": {
+            "accessKey": None,
+            "accountId": None,
+            "apiKey": None,
+            "apiKeyId": None,
+            "caller": None,
+            "cognitoAuthenticationProvider": None,
+            "cognitoAuthenticationType": None,
+            "cognitoIdentityId": None,
+            "cognitoIdentityPoolId": None,
+            "principalOrgId": None,
+            "sourceIp": forwarded or DEFAULT_SOURCE_IP,
+            "user": None,
+            "userAgent": lowered.get("user-agent", DEFAULT_USER_AGENT),
+            "userArn": None,
+        },
+        "isCanaryRequest": None,
+        "path": f"/{stage}{path}",
+        "protocol": "HTTP/1.1",
+        "requestId": identity.request_id,
+        "requestOverride": request_override,
+        "requestTime": format_request_time(identity.epoch_ms),
+        "requestTimeEpoch": identity.epoch_ms,
+        "resourceId": DEFAULT_RESOURCE_ID,
+        "resourcePath": resource,
+        "responseOverride": response_override,
+        "stage": stage,
+    }
+    _deep_merge(context, overrides)
+    authorizer = context.get("authorizer")
+    if isinstance(authorizer, dict):
+        # Lambda authorizer context values always reach templates as strings (spec §6.2).
+        for key, value in authorizer.items():
+            if key != "claims" and value is not None and not isinstance(value, str | dict | list):
+                authorizer[key] = "true" if value is True else "false" if value is False else str(value)
+    return context
+
+
+def _deep_merge(target: dict[str, Any], overrides: dict[str, Any]) -> None:
+    for key, value in overrides.items():
+        current = target.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            _deep_merge(current, value)
+        else:
+            target[key] = value

@@ -1,0 +1,74 @@
+"""Compile a mapping template once and render it many times: the VTL engine's front door.
+
+>>> template = compile_template('#set($n = $names.size())$n name#if($n != 1)s#end', "doc")
+>>> template.render({"names": ["a", "b"]}).output
+'2 names'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from apigw_cli.errors import RenderLimitExceeded
+from apigw_cli.vtl.compiler import CompiledBody, Compiler
+from apigw_cli.vtl.parser import parse_template
+from apigw_cli.vtl.runtime import BreakScope, LimitReached, RenderState, RenderWarning, StopRender
+
+#: Templates kept compiled per process, keyed by their text and name.
+TEMPLATE_CACHE_SIZE = 512
+#: Name given to the text of an ``#evaluate`` in messages.
+EVALUATE_NAME = "#evaluate"
+
+
+@dataclass
+class RenderOutcome:
+    """The rendered text and the warnings the render raised, in order of first occurrence."""
+
+    output: str
+    warnings: list[RenderWarning] = field(default_factory=list)
+
+
+class Template:
+    """A compiled template. ``render`` may be called any number of times, concurrently from
+    separate threads too: all render state lives in a fresh :class:`RenderState`."""
+
+    def __init__(self, source: str, name: str) -> None:
+        self.source = source
+        self.name = name
+        self._body = _compile(source, name)
+
+    def render(self, variables: dict[str, Any]) -> RenderOutcome:
+        """Render with these top-level variables (``input``, ``util``, ``context``...).
+
+        Raises :class:`~apigw_cli.errors.TemplateRenderError` (or its sandbox subclasses).
+        The ``variables`` map is modified by ``#set``: pass a fresh one per render.
+        """
+        state = RenderState(variables, self._body.macros)
+        try:
+            self._body.run(state)
+        except (StopRender, BreakScope):
+            pass
+        except LimitReached as exc:
+            raise RenderLimitExceeded(str(exc), name=self.name, line=1, column=1) from exc
+        return RenderOutcome(state.out.text(), state.warnings)
+
+
+@lru_cache(maxsize=TEMPLATE_CACHE_SIZE)
+def compile_template(source: str, name: str) -> Template:
+    """Parse and compile ``source``; the same text and name return the same template.
+
+    Raises :class:`~apigw_cli.errors.TemplateSyntaxError` naming ``name``, line and column.
+    """
+    return Template(source, name)
+
+
+def _compile(source: str, name: str) -> CompiledBody:
+    block = parse_template(source, name)
+    return Compiler(name, source, _compile_evaluated).compile(block)
+
+
+@lru_cache(maxsize=TEMPLATE_CACHE_SIZE)
+def _compile_evaluated(source: str) -> CompiledBody:
+    return _compile(source, EVALUATE_NAME)

@@ -1,0 +1,107 @@
+"""``$input``: the payload and parameters a mapping template reads (spec §6.3, §12.8-9).
+
+In a request template the payload is the method request's body; in a response template it
+is the integration response's body, while ``params()`` still describe the method request.
+The body is parsed as JSON at most once per render, on first use.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from apigw_cli.vtl.jsonpath import JsonPathError, compile_path
+from apigw_cli.vtl.methods import JavaException, NoSuchMethod
+from apigw_cli.vtl.sandbox import TemplateObject
+from apigw_cli.vtl.values import JsonList, from_json_value, to_json_text
+
+_UNPARSED = object()
+
+
+class Input(TemplateObject):
+    """``$input``. VTL names keep API Gateway's spelling (``vtl_methods``), do not rename."""
+
+    __slots__ = ("_body", "_document", "_path", "_query", "_headers")
+    java_class_name = "Input"
+    vtl_methods: ClassVar[dict[str, str]] = {
+        "json": "json",
+        "path": "path",
+        "params": "params",
+        "getBody": "body",
+    }
+    vtl_properties: ClassVar[dict[str, str]] = {"body": "body"}
+
+    def __init__(
+        self,
+        body: str,
+        *,
+        path: dict[str, str],
+        query: dict[str, str],
+        headers: dict[str, str],
+    ) -> None:
+        """``body`` is what ``$input.body`` prints (an empty JSON body is already ``{}``)."""
+        self._body = body
+        self._document: Any = _UNPARSED
+        self._path = path
+        self._query = query
+        self._headers = headers
+
+    def body(self) -> str:
+        return self._body
+
+    def document(self) -> Any:
+        """The body as JSON for JSONPath: text not starting like JSON is one string value;
+        text that starts like JSON but does not parse is API Gateway's 400 (spec §6.1)."""
+        if self._document is _UNPARSED:
+            stripped = self._body.lstrip()
+            if not stripped.startswith(("{", "[")):
+                self._document = self._body
+            else:
+                try:
+                    self._document = from_json_value(json.loads(self._body))
+                except ValueError as exc:
+                    raise JavaException(
+                        "InvalidJsonException",
+                        f"the body is not valid JSON ({exc}); API Gateway answers "
+                        '400 {"message": "Could not process payload"}',
+                    ) from exc
+        return self._document
+
+    def _select(self, path: Any) -> Any:
+        if not isinstance(path, str):
+            raise NoSuchMethod
+        try:
+            compiled = compile_path(path)
+        except JsonPathError as exc:
+            raise JavaException("InvalidPathException", str(exc)) from exc
+        result = compiled.apply(self.document())
+        if isinstance(result, list) and not isinstance(result, JsonList):
+            return JsonList(result)
+        return result
+
+    def path(self, path: Any) -> Any:
+        """``$input.path(x)``: the match as a template value (maps, lists, strings...)."""
+        return self._select(path)
+
+    def json(self, path: Any) -> str:
+        """``$input.json(x)``: the match as JSON text; strings come quoted. A path that
+        matches nothing gives ``null`` (unconfirmed; Jayway serialises the missing value)."""
+        return to_json_text(self._select(path))
+
+    def params(self, name: Any = None) -> Any:
+        """``$input.params()``: ``{path, querystring, header}``; ``$input.params(x)``: the value
+        of ``x`` from the path, then the query string, then the headers, else ``""``."""
+        if name is None:
+            return {"path": dict(self._path), "querystring": dict(self._query), "header": dict(self._headers)}
+        if not isinstance(name, str):
+            raise NoSuchMethod
+        for source in (self._path, self._query):
+            if name in source:
+                return source[name]
+        if name in self._headers:
+            return self._headers[name]
+        wanted = name.lower()
+        for header, value in self._headers.items():
+            if header.lower() == wanted:
+                return value
+        return ""

@@ -1,0 +1,202 @@
+"""The syntax tree of a parsed template. Every node keeps the source offset it starts at,
+so render errors can name the line and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+# ---------------------------------------------------------------------------------------------
+# Expressions
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """``1``, ``2.5``, ``'text'``, ``true``, ``false`` (``None`` for an empty condition)."""
+
+    value: Any
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Interpolated:
+    """A double-quoted string: its content is a template rendered to text."""
+
+    body: Block
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListLiteral:
+    items: tuple[Expr, ...]
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class MapLiteral:
+    entries: tuple[tuple[Expr, Expr], ...]
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class RangeLiteral:
+    """``[start..end]``, inclusive, counting down when ``end < start``."""
+
+    start: Expr
+    end: Expr
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """``.name``: a map key or a bean property (``getName()``/``isName()``)."""
+
+    name: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class MethodCall:
+    """``.name(args)``."""
+
+    name: str
+    args: tuple[Expr, ...]
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """``[expr]``: a list index or a map key."""
+
+    key: Expr
+    offset: int
+
+
+Accessor: TypeAlias = Attribute | MethodCall | Index
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """``$name`` followed by accessors, e.g. ``$input.path('$.a').size()``."""
+
+    name: str
+    accessors: tuple[Accessor, ...]
+    #: The reference exactly as written (``$!{a.b}``), for messages and escapes.
+    source: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class BinaryOp:
+    """``left OP right`` with OP one of ``|| && == != < <= > >= + - * / %``."""
+
+    op: str
+    left: Expr
+    right: Expr
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Expr
+    offset: int
+
+
+Expr: TypeAlias = Literal | Interpolated | ListLiteral | MapLiteral | RangeLiteral | Reference | BinaryOp | Not
+
+# ---------------------------------------------------------------------------------------------
+# Statements
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """A reference placed in the text; prints its value (null prints empty on AWS)."""
+
+    reference: Reference
+
+
+@dataclass(frozen=True, slots=True)
+class EscapedOutput:
+    """``\\$ref`` behind an odd number of backslashes: Velocity prints the reference's source
+    text, with half the backslashes when it has a value and half plus one when it has none."""
+
+    reference: Reference
+    backslashes: int
+
+
+@dataclass(frozen=True, slots=True)
+class If:
+    branches: tuple[tuple[Expr, Block], ...]
+    otherwise: Block | None
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Foreach:
+    variable: str
+    iterable: Expr
+    body: Block
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Set:
+    """``#set($name.accessor... = value)``."""
+
+    target: Reference
+    value: Expr
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class MacroDefinition:
+    name: str
+    parameters: tuple[str, ...]
+    body: Block
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class MacroCall:
+    name: str
+    args: tuple[Expr, ...]
+    #: The call as written: printed as is when no macro of that name exists.
+    source: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Define:
+    """``#define($name) ... #end``: ``$name`` renders the block each time it is printed."""
+
+    name: str
+    body: Block
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluate:
+    expression: Expr
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    offset: int
+
+
+Statement: TypeAlias = (
+    Text | Output | EscapedOutput | If | Foreach | Set | MacroDefinition | MacroCall | Define | Evaluate | Stop | Break
+)
+Block: TypeAlias = tuple[Statement, ...]

@@ -1,0 +1,216 @@
+"""The sandbox: the one place where a template reaches into an object, and the render limits.
+
+Templates are untrusted input. They only ever touch plain data (``None``, ``bool``, ``int``,
+``float``, ``str``, lists, dicts, :mod:`~apigw_cli.vtl.values` types) and apigw's own
+template objects (:class:`TemplateObject` subclasses: ``$input``, ``$util``, ``$foreach``...).
+Every property read, method call, index and assignment a template makes goes through the
+functions below, which look names up in per-type allow-lists (:mod:`~apigw_cli.vtl.methods`
+for Java's String/List/Map/Number/Boolean, ``vtl_methods``/``vtl_properties`` for our
+objects). Nothing else is reachable: there is no ``getattr`` on a name a template chose,
+except on a :class:`TemplateObject` for a name its allow-list declares.
+
+A member no allow-list knows behaves as on API Gateway (null) and is reported as a warning;
+names used to reach a runtime's internals (Python's ``__dunder__`` and ``format``, Java's
+reflection) are refused with :class:`~apigw_cli.errors.SandboxViolation`.
+
+The sandbox makes it safe to render untrusted templates against sample data on a developer
+machine; it is not a security boundary for running hostile templates as a service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from apigw_cli.vtl.methods import (
+    ARRAY_METHODS,
+    BOOLEAN_METHODS,
+    ENTRY_METHODS,
+    LIST_METHODS,
+    MAP_METHODS,
+    NUMBER_METHODS,
+    STRING_METHODS,
+    JavaException,
+    Method,
+    NoSuchMethod,
+    arity,
+)
+from apigw_cli.vtl.values import JavaArray, JavaObject, JsonList, MapEntry
+
+#: API Gateway's documented ``#foreach`` limit; later items are not rendered (spec §6.1).
+MAX_FOREACH_ITERATIONS = 1000
+#: All loop passes of one render together; stops runaway nesting (1000^3) early.
+MAX_TOTAL_ITERATIONS = 1_000_000
+#: Items a range literal such as ``[1..n]`` may produce.
+MAX_RANGE_ITEMS = 100_000
+#: Characters one render may output, and any one string may hold: API Gateway's 10 MB
+#: payload limit (spec §6.9).
+MAX_OUTPUT_CHARS = 10 * 1024 * 1024
+#: Nested macro calls, ``#define`` renders and ``#evaluate``s (Velocity's
+#: ``velocimacro.max.depth`` default).
+MAX_CALL_DEPTH = 20
+#: Wall-clock seconds one render may take.
+MAX_RENDER_SECONDS = 10.0
+
+#: Member names that reach a runtime's internals rather than data: refused loudly.
+REFUSED_MEMBERS = frozenset(
+    {
+        # Java reflection and threads
+        "class", "getClass", "forName", "newInstance", "getClassLoader", "getRuntime", "exec",
+        "getDeclaredMethod", "getDeclaredMethods", "getMethod", "getMethods", "getDeclaredField",
+        "getDeclaredFields", "getField", "getFields", "getConstructor", "getConstructors", "invoke",
+        "getProtectionDomain", "wait", "notify", "notifyAll",
+        # Python's side doors into attribute access
+        "format", "format_map", "mro",
+    }
+)  # fmt: skip
+
+
+class SandboxRefusal(Exception):
+    """A template asked for a member the sandbox refuses (see :data:`REFUSED_MEMBERS`)."""
+
+
+class UnknownMember(Exception):
+    """No allow-list knows this member: API Gateway answers null; apigw also warns."""
+
+
+class TemplateObject(JavaObject):
+    """Base of apigw's objects that templates see. ``vtl_methods`` and ``vtl_properties``
+    map the names API Gateway uses (``escapeJavaScript``) to this class's Python methods;
+    they are the whole surface a template can reach."""
+
+    __slots__ = ()
+    vtl_methods: ClassVar[Mapping[str, str]] = {}
+    vtl_properties: ClassVar[Mapping[str, str]] = {}
+
+
+_TABLES: dict[type, Mapping[str, Method]] = {
+    str: STRING_METHODS,
+    bool: BOOLEAN_METHODS,
+    int: NUMBER_METHODS,
+    float: NUMBER_METHODS,
+    list: LIST_METHODS,
+    JsonList: LIST_METHODS,
+    JavaArray: ARRAY_METHODS,
+    dict: MAP_METHODS,
+    MapEntry: ENTRY_METHODS,
+}
+_ARITIES = {id(method): arity(method) for table in _TABLES.values() for method in table.values()}
+
+
+_OBJECT_ARITIES: dict[tuple[type[Any], str], tuple[int, int]] = {}
+
+
+def _object_arity(kind: type[Any], python_name: str) -> tuple[int, int]:
+    key = (kind, python_name)
+    if key not in _OBJECT_ARITIES:
+        _OBJECT_ARITIES[key] = arity(getattr(kind, python_name))
+    return _OBJECT_ARITIES[key]
+
+
+def _table(obj: Any) -> Mapping[str, Method] | None:
+    table = _TABLES.get(type(obj))
+    if table is None:
+        for kind, candidate in _TABLES.items():
+            if isinstance(obj, kind):
+                return candidate
+    return table
+
+
+def _check_name(name: str) -> None:
+    if name.startswith("_") or name in REFUSED_MEMBERS:
+        raise SandboxRefusal(f"'{name}' is not accessible from a template")
+
+
+def call_method(obj: Any, name: str, args: list[Any]) -> Any:
+    """``$obj.name(args)``. Raises :class:`UnknownMember`, :class:`SandboxRefusal`, or
+    :class:`~apigw_cli.vtl.methods.JavaException` from the method itself."""
+    _check_name(name)
+    if isinstance(obj, TemplateObject):
+        python_name = obj.vtl_methods.get(name)
+        if python_name is None:
+            raise UnknownMember(f"{obj.java_class_name} has no method '{name}'")
+        least, most = _object_arity(type(obj), python_name)
+        if not least <= len(args) <= most:
+            raise UnknownMember(f"{obj.java_class_name}.{name} does not take {len(args)} argument(s)")
+        try:
+            return getattr(obj, python_name)(*args)
+        except NoSuchMethod:
+            raise UnknownMember(f"{obj.java_class_name}.{name} does not take {len(args)} argument(s)") from None
+    table = _table(obj)
+    method = table.get(name) if table is not None else None
+    if method is None:
+        raise UnknownMember(f"{java_type_name(obj)} has no method '{name}'")
+    least, most = _ARITIES[id(method)]
+    if not least <= len(args) <= most:
+        raise UnknownMember(f"{java_type_name(obj)}.{name} does not take {len(args)} argument(s)")
+    try:
+        return method(obj, *args)
+    except NoSuchMethod:
+        raise UnknownMember(f"{java_type_name(obj)}.{name} does not accept these arguments") from None
+
+
+def get_property(obj: Any, name: str) -> Any:
+    """``$obj.name``: a map key, or a bean getter (``getName()``, ``isName()``) as Velocity
+    looks it up. A missing property is null; raises :class:`UnknownMember` only for apigw's
+    own objects, where a missing name is a typo worth reporting."""
+    _check_name(name)
+    if isinstance(obj, dict):
+        return obj.get(name)
+    if isinstance(obj, TemplateObject):
+        python_name = obj.vtl_properties.get(name)
+        if python_name is None:
+            raise UnknownMember(f"{obj.java_class_name} has no property '{name}'")
+        return getattr(obj, python_name)()
+    table = _table(obj)
+    if table is None:
+        return None
+    capitalised = name[:1].upper() + name[1:]
+    for getter in (f"get{name}", f"get{capitalised}", f"is{capitalised}"):
+        method = table.get(getter)
+        if method is not None and _ARITIES[id(method)][0] == 0:
+            return method(obj)
+    return None
+
+
+def get_index(obj: Any, key: Any) -> Any:
+    """``$obj[key]``: a list element (out of range is Java's exception) or a map value."""
+    if isinstance(obj, dict):
+        return obj.get(key)
+    if isinstance(obj, list) and type(key) is int:
+        if not 0 <= key < len(obj):
+            raise JavaException("IndexOutOfBoundsException", f"Index {key} out of bounds for length {len(obj)}")
+        return obj[key]
+    return None
+
+
+def set_property(obj: Any, name: str, value: Any) -> None:
+    """``#set($obj.name = value)``: puts into a map; anything else has no setter (no-op)."""
+    _check_name(name)
+    if isinstance(obj, dict):
+        obj[name] = value
+
+
+def set_index(obj: Any, key: Any, value: Any) -> None:
+    """``#set($obj[key] = value)``: a map put or a list element replacement."""
+    if isinstance(obj, dict):
+        obj[key] = value
+    elif isinstance(obj, list) and type(key) is int:
+        LIST_METHODS["set"](obj, key, value)
+
+
+def java_type_name(obj: Any) -> str:
+    """The Java class a template value stands for, for messages."""
+    if isinstance(obj, TemplateObject):
+        return obj.java_class_name
+    return {
+        str: "String",
+        bool: "Boolean",
+        int: "Integer",
+        float: "Double",
+        JsonList: "JSONArray",
+        JavaArray: "String[]",
+        list: "ArrayList",
+        dict: "LinkedHashMap",
+        MapEntry: "Map.Entry",
+    }.get(type(obj), "Map" if isinstance(obj, dict) else "Object")

@@ -1,0 +1,220 @@
+"""The Java values a template works with, and how API Gateway prints them (spec §6.7).
+
+Templates see plain Python data standing in for Java objects:
+
+=====================  ==========================================  ===========================
+Java                   Python                                      printed
+=====================  ==========================================  ===========================
+null                   ``None``                                    empty (AWS), ``null`` inside
+                                                                   a collection
+Boolean                ``bool``                                    ``true`` / ``false``
+Integer, Long          ``int``                                     ``42``
+Double                 ``float``                                   ``Double.toString``: ``2.0``
+String                 ``str``                                     as is
+LinkedHashMap          ``dict`` (insertion order kept)             ``{a=1, b=x}``
+ArrayList              ``list`` (VTL literals, ranges, keySet)     ``[1, two, 3.5]``
+json-smart JSONArray   :class:`JsonList` (arrays from JSON)        compact JSON ``["x","y"]``
+String[]               :class:`JavaArray` (``split``)              ``[Ljava.lang.String;@...``
+Map.Entry              :class:`MapEntry`                           ``a=1``
+=====================  ==========================================  ===========================
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+
+class JsonList(list[Any]):
+    """A list parsed from JSON. API Gateway's JSON reader (json-smart) returns ``JSONArray``,
+    whose ``toString`` is compact JSON, even when it sits inside a map (spec §6.7, §12.2)."""
+
+    __slots__ = ()
+
+
+class JavaArray(list[Any]):
+    """A Java array (what ``split`` returns). Velocity lets templates index, size and iterate it,
+    but printing it shows only Java's type tag and identity hash, never the items."""
+
+    __slots__ = ()
+
+
+class MapEntry:
+    """A ``Map.Entry`` from ``$map.entrySet()``: ``$e.key``, ``$e.value``, prints ``key=value``."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, key: Any, value: Any) -> None:
+        self.key = key
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MapEntry) and (self.key, self.value) == (other.key, other.value)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+class JavaObject:
+    """Base of apigw's own template objects (``$input``, ``$util``): Java prints such an
+    object as ``ClassName@hash``; we print a stable ``ClassName@apigw``."""
+
+    __slots__ = ()
+
+    #: The name Java would print for this object.
+    java_class_name = "Object"
+
+
+def to_output_text(value: Any) -> str:
+    """What a ``$reference`` prints on API Gateway: a null prints as empty text (spec §6.1)."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value
+    return to_java_string(value)
+
+
+def to_java_string(value: Any) -> str:
+    """Java's ``String.valueOf(value)`` for the values templates hold.
+
+    >>> to_java_string({"a": 1, "b": [True, None], "c": JsonList(["x", 2.5])})
+    '{a=1, b=[true, null], c=["x",2.5]}'
+    """
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return java_double_to_string(value)
+    if isinstance(value, JsonList):
+        return to_json_text(value)
+    if isinstance(value, JavaArray):
+        # Java prints an identity hash that changes every run; a fixed one keeps output stable.
+        return "[Ljava.lang.String;@1b6d3586"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(to_java_string(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{to_java_string(k)}={to_java_string(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, MapEntry):
+        return f"{to_java_string(value.key)}={to_java_string(value.value)}"
+    if isinstance(value, JavaObject):
+        return f"{value.java_class_name}@apigw"
+    return str(value)
+
+
+def java_double_to_string(value: float) -> str:
+    """Java's ``Double.toString``: plain notation in [1e-3, 1e7), else ``d.dddE±n``.
+
+    >>> [java_double_to_string(v) for v in (2.0, 0.05, 1e7, 1.5e-5, -0.0, 123456.789)]
+    ['2.0', '0.05', '1.0E7', '1.5E-5', '-0.0', '123456.789']
+    """
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    sign = "-" if value < 0 else ""
+    # repr() gives the shortest digits that round-trip, as Java 19+ does.
+    _, digit_tuple, exponent = Decimal(repr(abs(value))).as_tuple()
+    digits = "".join(map(str, digit_tuple)).rstrip("0") or "0"
+    assert isinstance(exponent, int)
+    # Position of the decimal point relative to the first digit: value = 0.DIGITS * 10**point.
+    point = len(digit_tuple) + exponent
+    if 1e-3 <= abs(value) < 1e7:
+        if point <= 0:
+            return f"{sign}0.{'0' * -point}{digits}"
+        whole = digits[:point].ljust(point, "0")
+        fraction = digits[point:] or "0"
+        return f"{sign}{whole}.{fraction}"
+    mantissa = digits[0] + "." + (digits[1:] or "0")
+    return f"{sign}{mantissa}E{point - 1}"
+
+
+def to_json_text(value: Any) -> str:
+    """Compact JSON as API Gateway's JSON library writes it (json-smart, as Jayway calls it):
+    no spaces, doubles in Java notation, non-ASCII kept except the ranges json-simple
+    escapes. The exact escaping of ``/`` is unconfirmed; we leave it as is.
+
+    >>> to_json_text({"a": [1, 2.0, None, "x\\"y"], "b": {"c": True}})
+    '{"a":[1,2.0,null,"x\\\\"y"],"b":{"c":true}}'
+    """
+    parts: list[str] = []
+    _write_json(value, parts)
+    return "".join(parts)
+
+
+def _write_json(value: Any, out: list[str]) -> None:
+    if value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, str):
+        out.append(json_quote(value))
+    elif isinstance(value, int):
+        out.append(str(value))
+    elif isinstance(value, float):
+        out.append(java_double_to_string(value))
+    elif isinstance(value, dict):
+        out.append("{")
+        for index, (key, item) in enumerate(value.items()):
+            if index:
+                out.append(",")
+            out.append(json_quote(to_java_string(key)))
+            out.append(":")
+            _write_json(item, out)
+        out.append("}")
+    elif isinstance(value, list | tuple):
+        out.append("[")
+        for index, item in enumerate(value):
+            if index:
+                out.append(",")
+            _write_json(item, out)
+        out.append("]")
+    else:
+        out.append(json_quote(to_java_string(value)))
+
+
+_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _needs_unicode_escape(char: str) -> bool:
+    code = ord(char)
+    return code <= 0x1F or 0x7F <= code <= 0x9F or 0x2000 <= code <= 0x20FF
+
+
+def json_quote(text: str) -> str:
+    """A JSON string literal, escaped as json-simple/json-smart do.
+
+    >>> json_quote('a"b\\u2028c\\x01é')
+    '"a\\\\"b\\\\u2028c\\\\u0001é"'
+    """
+    out = ['"']
+    for char in text:
+        escaped = _JSON_ESCAPES.get(char)
+        if escaped is not None:
+            out.append(escaped)
+        elif _needs_unicode_escape(char):
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def from_json_value(value: Any) -> Any:
+    """Turn ``json.loads`` output into template values: arrays become :class:`JsonList`."""
+    if isinstance(value, list):
+        return JsonList(from_json_value(item) for item in value)
+    if isinstance(value, dict):
+        return {key: from_json_value(item) for key, item in value.items()}
+    return value
