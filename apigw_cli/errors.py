@@ -41,13 +41,18 @@ class ApigwError(Exception):
 
     exit_status: ExitStatus = ExitStatus.INTERNAL
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, details: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.details = details
 
     def __str__(self) -> str:
         return self.message
+
+    def excerpt(self) -> str:
+        """Lines that show where the problem is (printed under the message), or ``""``."""
+        return self.details
 
 
 class UsageError(ApigwError):
@@ -98,8 +103,7 @@ class TemplatePositionError(TemplateError):
         """The offending source line with a caret under the column (empty when unknown)."""
         if not self.source_line:
             return ""
-        line = self.source_line.expandtabs(1)
-        return f"{line}\n{' ' * (self.column - 1)}^"
+        return caret_excerpt(self.source_line, self.column)
 
 
 class TemplateSyntaxError(TemplatePositionError):
@@ -126,3 +130,13 @@ class CheckFailed(ApigwError):
     """A requested check did not hold (``--check-json``); the result itself was produced."""
 
     exit_status = ExitStatus.DIFFERENT
+
+
+def caret_excerpt(line: str, column: int) -> str:
+    """``line`` with a caret under ``column`` (1-based); tabs count as one column.
+
+    >>> print(caret_excerpt("#set($x = )", 11))
+    #set($x = )
+              ^
+    """
+    return f"{line.expandtabs(1)}\n{' ' * (column - 1)}^"

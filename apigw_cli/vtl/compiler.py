@@ -37,6 +37,7 @@ from apigw_cli.vtl.sandbox import (
     SandboxRefusal,
     UnknownMember,
     call_method,
+    check_member_name,
     get_index,
     get_property,
     java_type_name,
@@ -245,6 +246,11 @@ class Compiler:
         holder = self.reference(nodes.Reference(name, target.accessors[:-1], target.source, target.offset))
         last = target.accessors[-1]
         offset = last.offset
+        if isinstance(last, nodes.Attribute):
+            try:
+                check_member_name(last.name)
+            except SandboxRefusal as exc:
+                self.error(offset, exc)
         key_of = self.expression(last.key) if isinstance(last, nodes.Index) else None
         attribute = last.name if isinstance(last, nodes.Attribute) else ""
 
@@ -397,6 +403,11 @@ class Compiler:
 
     def accessor(self, accessor: nodes.Accessor) -> Callable[[RenderState, Any], Any]:
         offset = accessor.offset
+        if isinstance(accessor, nodes.Attribute | nodes.MethodCall):
+            try:
+                check_member_name(accessor.name)  # refused whatever the value turns out to be
+            except SandboxRefusal as exc:
+                self.error(offset, exc)
         if isinstance(accessor, nodes.Attribute):
             name = accessor.name
 

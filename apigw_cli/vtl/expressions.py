@@ -33,6 +33,8 @@ _PRECEDENCE = {
 }  # fmt: skip
 _OPERATOR_ALIASES = {"or": "||", "and": "&&", "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
+#: airspeed's "line L, column C: expected X in Y, got: ..." message; the parser adds the place.
+_AIRSPEED_MESSAGE = re.compile(r"column \d+: (expected .*?), got:", re.S)
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'(.*)", re.S)
 _patched = False
 
@@ -62,7 +64,12 @@ def _element(kind: type[Any], source: str, offset: int) -> Any:
     except _as.NoMatch:
         return None
     except _as.TemplateSyntaxError as exc:
-        raise ExpressionSyntaxError(str(exc).split(": ", 1)[-1], exc.element.end) from exc
+        expected = _AIRSPEED_MESSAGE.search(str(exc))
+        message = expected.group(1) if expected else "invalid expression"
+        offset = exc.element.end
+        found = source[offset : offset + 20].split("\n", 1)[0]
+        message += f", found {found!r}" if found else ", found the end of the template"
+        raise ExpressionSyntaxError(message, offset) from exc
 
 
 def parse_reference(source: str, offset: int, parse_text: TextParser) -> tuple[nodes.Reference, int] | None:

@@ -117,7 +117,8 @@ def _table(obj: Any) -> Mapping[str, Method] | None:
     return table
 
 
-def _check_name(name: str) -> None:
+def check_member_name(name: str) -> None:
+    """Raise :class:`SandboxRefusal` for a name that reaches a runtime's internals."""
     if name.startswith("_") or name in REFUSED_MEMBERS:
         raise SandboxRefusal(f"'{name}' is not accessible from a template")
 
@@ -125,7 +126,7 @@ def _check_name(name: str) -> None:
 def call_method(obj: Any, name: str, args: list[Any]) -> Any:
     """``$obj.name(args)``. Raises :class:`UnknownMember`, :class:`SandboxRefusal`, or
     :class:`~apigw_cli.vtl.methods.JavaException` from the method itself."""
-    _check_name(name)
+    check_member_name(name)
     if isinstance(obj, TemplateObject):
         python_name = obj.vtl_methods.get(name)
         if python_name is None:
@@ -154,7 +155,7 @@ def get_property(obj: Any, name: str) -> Any:
     """``$obj.name``: a map key, or a bean getter (``getName()``, ``isName()``) as Velocity
     looks it up. A missing property is null; raises :class:`UnknownMember` only for apigw's
     own objects, where a missing name is a typo worth reporting."""
-    _check_name(name)
+    check_member_name(name)
     if isinstance(obj, dict):
         return obj.get(name)
     if isinstance(obj, TemplateObject):
@@ -186,7 +187,7 @@ def get_index(obj: Any, key: Any) -> Any:
 
 def set_property(obj: Any, name: str, value: Any) -> None:
     """``#set($obj.name = value)``: puts into a map; anything else has no setter (no-op)."""
-    _check_name(name)
+    check_member_name(name)
     if isinstance(obj, dict):
         obj[name] = value
 

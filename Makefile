@@ -1,0 +1,54 @@
+# apigw developer commands. `make demo` and `make test` set everything up on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install lint typecheck test cov docs-check demo bench smoke all clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+lint: install
+	$(BIN)/ruff check apigw_cli tests bench
+	$(BIN)/ruff format --check apigw_cli tests bench
+
+typecheck: install
+	$(BIN)/mypy --strict apigw_cli
+
+test: lint typecheck
+	$(BIN)/pytest -q
+
+cov: install
+	$(BIN)/python -m pip install --quiet coverage
+	$(BIN)/coverage run -m pytest -q && $(BIN)/coverage report --skip-covered
+
+docs-check: install
+	$(BIN)/pytest -q tests/test_docs.py
+
+demo: install
+	@echo '$$ apigw render templates/create-pet.vtl --request samples/create-pet.json --deterministic'
+	@$(BIN)/apigw render templates/create-pet.vtl --request samples/create-pet.json --deterministic
+	@echo
+	@echo '$$ apigw render templates/error-mapping.vtl --response samples/backend-404.json --request samples/create-pet.json --json --deterministic'
+	@$(BIN)/apigw render templates/error-mapping.vtl --response samples/backend-404.json --request samples/create-pet.json --json --deterministic
+
+bench: install
+	$(BIN)/python bench/run.py
+
+smoke: install
+	rm -rf build/smoke && $(BIN)/python -m pip wheel --quiet --no-deps -w build/smoke .
+	$(PYTHON) -m venv build/smoke/venv
+	build/smoke/venv/bin/python -m pip install --quiet build/smoke/*.whl
+	build/smoke/venv/bin/apigw --version
+	build/smoke/venv/bin/apigw render templates/create-pet.vtl --request samples/create-pet.json --deterministic
+
+all: test smoke
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

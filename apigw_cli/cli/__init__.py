@@ -1,0 +1,109 @@
+"""The ``apigw`` command: a thin Typer layer over the library, and its one error boundary.
+
+Commands parse options, call one core function and hand the result to a presenter
+(:mod:`apigw_cli.output`). Errors are turned into a message and an exit code here only.
+Heavy modules (the engine, YAML, Rich) are imported inside the commands that use them, so
+``apigw --help`` stays as fast as a bare Typer app.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from apigw_cli import __version__
+from apigw_cli.cli.options import TRACEBACK_KEY, TracebackOption
+from apigw_cli.errors import ApigwError, ExitStatus
+
+EXIT_CODES_HELP = "\n".join(
+    ["\b", "Exit codes:"]
+    + [
+        f"  {status.value:>3}  {text}"
+        for status, text in (
+            (ExitStatus.OK, "success"),
+            (ExitStatus.DIFFERENT, "a check failed (diff found differences, --check-json)"),
+            (ExitStatus.USAGE, "bad usage: options or arguments"),
+            (ExitStatus.INPUT, "a file, sample or definition could not be read"),
+            (ExitStatus.TEMPLATE, "template syntax or render error"),
+            (ExitStatus.SANDBOX, "the template hit the sandbox or a render limit"),
+            (ExitStatus.INTEGRATION, "the simulated backend failed"),
+            (ExitStatus.INTERNAL, "internal error (a bug in apigw; rerun with --traceback)"),
+            (ExitStatus.INTERRUPTED, "interrupted"),
+        )
+    ]
+)
+
+
+class ApigwGroup(TyperGroup):
+    """Runs a command inside the error boundary (also under ``typer.testing.CliRunner``)."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ApigwError as error:
+            if ctx.meta.get(TRACEBACK_KEY):
+                raise
+            from apigw_cli.output import report_error
+
+            report_error(error)
+            ctx.exit(error.exit_status)
+        except KeyboardInterrupt:
+            sys.stderr.write("apigw: interrupted\n")
+            ctx.exit(ExitStatus.INTERRUPTED)
+        except (typer.Exit, typer.Abort, typer._click.exceptions.ClickException):
+            raise
+        except Exception as exc:
+            if ctx.meta.get(TRACEBACK_KEY):
+                raise
+            sys.stderr.write(
+                f"apigw: internal error: {type(exc).__name__}: {exc}\n"
+                "hint: this is a bug in apigw; rerun with --traceback and report it\n"
+            )
+            ctx.exit(ExitStatus.INTERNAL)
+
+
+app = typer.Typer(
+    cls=ApigwGroup,
+    name="apigw",
+    help="A workbench for Amazon API Gateway REST integrations: render VTL mapping templates exactly as AWS does.",
+    epilog=EXIT_CODES_HELP,
+    rich_markup_mode=None,
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"apigw {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+    traceback: TracebackOption = False,
+) -> None:
+    """Options that apply to every command."""
+
+
+def _register() -> None:
+    from apigw_cli.cli import render
+
+    render.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """The ``apigw`` console script."""
+    app(prog_name="apigw")

@@ -1,0 +1,148 @@
+"""Options shared by several commands: the same spelling and meaning everywhere."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from apigw_cli.errors import UsageError
+
+#: ``ctx.meta`` key set by ``--traceback`` wherever it is given.
+TRACEBACK_KEY = "apigw.traceback"
+
+
+def _remember_traceback(ctx: typer.Context, value: bool) -> bool:
+    if value:
+        ctx.meta[TRACEBACK_KEY] = True
+    return value
+
+
+TracebackOption = Annotated[
+    bool,
+    typer.Option(
+        "--traceback",
+        callback=_remember_traceback,
+        help="On an error, show the Python traceback (for bug reports).",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of the plain result.")]
+
+REQUEST = "Request (flags override the request file)"
+
+RequestFileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--request", metavar="FILE", help="Request file (YAML/JSON, or a Lambda proxy event).", rich_help_panel=REQUEST
+    ),
+]
+EventFileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--event",
+        metavar="FILE",
+        help="Read FILE as a Lambda proxy event (payload format 1.0).",
+        rich_help_panel=REQUEST,
+    ),
+]
+InputOption = Annotated[
+    str | None,
+    typer.Option(
+        "--input", metavar="FILE", help="Raw body from FILE ('-' for standard input).", rich_help_panel=REQUEST
+    ),
+]
+MethodOption = Annotated[
+    str | None, typer.Option("--method", "-X", metavar="METHOD", help="HTTP method.", rich_help_panel=REQUEST)
+]
+PathOption = Annotated[
+    str | None,
+    typer.Option("--path", metavar="PATH", help="Request path after the stage, e.g. /pets/7.", rich_help_panel=REQUEST),
+]
+ResourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--resource", metavar="RESOURCE", help="Matched resource, e.g. /pets/{petId}.", rich_help_panel=REQUEST
+    ),
+]
+StageOption = Annotated[
+    str | None, typer.Option("--stage", metavar="STAGE", help="Stage name (default: test).", rich_help_panel=REQUEST)
+]
+HeaderOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--header",
+        "-H",
+        metavar="'NAME: VALUE'",
+        help="Request header; repeat a name for several values.",
+        rich_help_panel=REQUEST,
+    ),
+]
+QueryOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--query",
+        "-q",
+        metavar="NAME=VALUE",
+        help="Query string parameter; repeat a name for several values.",
+        rich_help_panel=REQUEST,
+    ),
+]
+PathParamOption = Annotated[
+    list[str] | None,
+    typer.Option("--path-param", "-p", metavar="NAME=VALUE", help="Path parameter.", rich_help_panel=REQUEST),
+]
+StageVarOption = Annotated[
+    list[str] | None,
+    typer.Option("--stage-var", "-s", metavar="NAME=VALUE", help="Stage variable.", rich_help_panel=REQUEST),
+]
+ContextOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--context",
+        metavar="DOTTED.NAME=VALUE",
+        help="Override a $context value, e.g. identity.sourceIp=198.51.100.7 (VALUE is read as JSON when it parses).",
+        rich_help_panel=REQUEST,
+    ),
+]
+DeterministicOption = Annotated[
+    bool,
+    typer.Option(
+        "--deterministic",
+        help="Fixed request id and time (documented values) instead of fresh ones, for stable golden output.",
+        rich_help_panel=REQUEST,
+    ),
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        metavar="N",
+        help="Derive the fixed request id and time from N (implies --deterministic).",
+        rich_help_panel=REQUEST,
+    ),
+]
+
+
+def split_header(flag: str) -> tuple[str, str]:
+    """``'Name: value'`` → ``("Name", "value")``."""
+    name, separator, value = flag.partition(":")
+    if not separator or not name.strip():
+        raise UsageError(f"invalid header {flag!r}: expected 'Name: value'")
+    return name.strip(), value.strip()
+
+
+def split_assignment(flag: str, option: str) -> tuple[str, str]:
+    """``'name=value'`` → ``("name", "value")``."""
+    name, separator, value = flag.partition("=")
+    if not separator or not name:
+        raise UsageError(f"invalid {option} {flag!r}: expected NAME=VALUE")
+    return name, value
+
+
+def context_value(text: str) -> Any:
+    """A ``--context`` value: JSON when it parses (numbers, maps), else the text itself."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

@@ -1,0 +1,96 @@
+"""Render one mapping template against a sample request (and response) as API Gateway does."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from apigw_cli.errors import CheckFailed, caret_excerpt
+from apigw_cli.models import RenderResult, Request, Response, last_values
+from apigw_cli.vtl.context import Identity, build_context, new_overrides
+from apigw_cli.vtl.engine import Template
+from apigw_cli.vtl.input import Input
+from apigw_cli.vtl.util import Util
+
+#: Content types whose empty body API Gateway presents as ``{}`` (spec §6.3, §12.8).
+_JSON_TYPES = ("application/json", "application/vnd.api+json")
+
+
+def is_json_content_type(content_type: str | None) -> bool:
+    """``None`` counts as JSON: API Gateway assumes ``application/json`` (spec §3.1).
+
+    >>> is_json_content_type("application/json; charset=UTF-8"), is_json_content_type("text/xml")
+    (True, False)
+    """
+    if content_type is None:
+        return True
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type in _JSON_TYPES or media_type.endswith("+json")
+
+
+def payload_text(body: str, content_type: str | None) -> str:
+    """What ``$input.body`` shows: the body, or ``{}`` for an empty JSON body (recorded)."""
+    if body == "" and is_json_content_type(content_type):
+        return "{}"
+    return body
+
+
+def render_template(
+    template: Template,
+    request: Request,
+    *,
+    response: Response | None = None,
+    identity: Identity | None = None,
+) -> RenderResult:
+    """Render ``template`` as a request template, or as an integration response template
+    when ``response`` is given: ``$input`` is then the response, while ``$context``,
+    ``$stageVariables`` and ``$input.params()`` still describe the method request."""
+    headers = last_values(request.headers)
+    if response is None:
+        body = payload_text(request.body_text(), request.header("Content-Type"))
+    else:
+        body = payload_text(response.body_text(), response.header("Content-Type"))
+    request_override, response_override = new_overrides()
+    variables: dict[str, Any] = {
+        "input": Input(body, path=dict(request.path_parameters), query=last_values(request.query), headers=headers),
+        "util": Util(),
+        "context": build_context(
+            method=request.method,
+            path=request.path,
+            resource=request.resource,
+            stage=request.stage,
+            headers=headers,
+            identity=identity or Identity.fresh(),
+            overrides=request.context,
+            request_override=request_override,
+            response_override=response_override,
+        ),
+        "stageVariables": dict(request.stage_variables),
+    }
+    outcome = template.render(variables)
+    return RenderResult(
+        output=outcome.output,
+        request_override={part: dict(values) for part, values in request_override.items()},
+        response_override=_plain(response_override),
+        warnings=[f"{template.name}:{warning}" for warning in outcome.warnings],
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def check_json_output(output: str) -> None:
+    """Raise :class:`~apigw_cli.errors.CheckFailed` when ``output`` is not valid JSON, showing
+    the offending output line with a caret."""
+    try:
+        json.loads(output)
+    except json.JSONDecodeError as exc:
+        lines = output.splitlines() or [""]
+        line = lines[min(exc.lineno, len(lines)) - 1]
+        raise CheckFailed(
+            f"the output is not valid JSON: {exc.msg} (output line {exc.lineno}, column {exc.colno})",
+            details=caret_excerpt(line, exc.colno),
+        ) from None
