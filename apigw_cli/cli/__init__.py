@@ -12,6 +12,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from typer._click.core import Context
 from typer.core import TyperGroup
 
 from apigw_cli import __version__
@@ -40,7 +41,7 @@ EXIT_CODES_HELP = "\n".join(
 class ApigwGroup(TyperGroup):
     """Runs a command inside the error boundary (also under ``typer.testing.CliRunner``)."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except ApigwError as error:
