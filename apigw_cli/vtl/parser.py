@@ -151,7 +151,11 @@ class _Scanner:
         self.pending_symbol = ""
 
     def lone_symbol(self) -> None:
-        """A ``$`` or ``#`` that starts nothing: Velocity carries it into the next token."""
+        """A ``$`` or ``#`` that starts nothing: Velocity carries it into the next token, and
+        fails when the template ends before one comes (its lexer's EOF error)."""
+        rest = self.source[self.pos : self.end]
+        if not self.in_string and rest in ("$", "$!", "#"):
+            raise ExpressionSyntaxError(f"the template ends with a lone {rest!r}, which Velocity 1.7 rejects", self.pos)
         self.flush_text()
         self.text_offset = self.pos
         self.pending_symbol = self.source[self.pos]

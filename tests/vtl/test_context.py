@@ -1,0 +1,98 @@
+"""``$context`` and ``$stageVariables`` (spec §6.2, §6.4, §6.6)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from apigw_cli.errors import TemplateRenderError
+from apigw_cli.render import render_template
+from apigw_cli.samples import request_from_mapping
+from apigw_cli.vtl.context import DETERMINISTIC_REQUEST_ID, Identity
+from apigw_cli.vtl.engine import compile_template
+from tests.helpers import render
+
+REQUEST = {
+    "method": "POST",
+    "path": "/pets/7",
+    "resource": "/pets/{petId}",
+    "stage": "prod",
+    "headers": {"User-Agent": "test-agent/1.0", "X-Forwarded-For": "198.51.100.7, 10.0.0.1"},
+    "stageVariables": {"backend": "pets.internal"},
+}
+
+
+@pytest.mark.parametrize(
+    ("variable", "expected"),
+    [
+        ("httpMethod", "POST"),
+        ("path", "/prod/pets/7"),  # with the stage (spec §6.2, §12.18)
+        ("resourcePath", "/pets/{petId}"),
+        ("stage", "prod"),
+        ("protocol", "HTTP/1.1"),
+        ("accountId", "123456789012"),
+        ("apiId", "abcd1234ef"),
+        ("domainName", "abcd1234ef.execute-api.us-east-1.amazonaws.com"),
+        ("domainPrefix", "abcd1234ef"),
+        ("identity.sourceIp", "198.51.100.7"),  # the client of X-Forwarded-For
+        ("identity.userAgent", "test-agent/1.0"),
+        ("identity.user", ""),  # null without IAM auth
+        ("identity.apiKey", ""),
+        ("authorizer.principalId", ""),
+        ("requestId", DETERMINISTIC_REQUEST_ID),
+        ("requestTime", "01/Jan/2026:00:00:00 +0000"),
+        ("requestTimeEpoch", "1767225600000"),
+    ],
+)
+def test_context_variables(variable: str, expected: str) -> None:
+    assert render(f"$context.{variable}", REQUEST) == expected
+
+
+def test_stage_variables() -> None:
+    # spec §6.4: $stageVariables.name, $stageVariables['name'], ${stageVariables['name']}.
+    template = "$stageVariables.backend|$stageVariables['backend']|${stageVariables['backend']}|[$stageVariables.none]"
+    assert render(template, REQUEST) == "pets.internal|pets.internal|pets.internal|[]"
+
+
+def test_request_file_overrides_context_values() -> None:
+    request = {
+        **REQUEST,
+        "context": {
+            "identity.sourceIp": "203.0.113.9",
+            "authorizer": {"principalId": "u-1", "count": 1, "admin": True, "claims": {"sub": "42"}},
+        },
+    }
+    template = "$context.identity.sourceIp $context.authorizer.principalId $context.authorizer.count $context.authorizer.admin $context.authorizer.claims.sub"
+    # Lambda authorizer context values are strings (spec §6.2).
+    assert render(template, request) == "203.0.113.9 u-1 1 true 42"
+
+
+def test_fresh_values_by_default_and_fixed_with_a_seed() -> None:
+    template = compile_template("$context.requestId $context.requestTime $context.extendedRequestId", "t")
+    request = request_from_mapping({}, "r")
+    first, second = (render_template(template, request).output for _ in range(2))
+    assert first != second
+    assert re.fullmatch(r"[0-9a-f-]{36} \d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000 \S{15}=", first)
+    seeded = [render_template(template, request, identity=Identity.deterministic(7)).output for _ in range(2)]
+    assert seeded[0] == seeded[1] != render_template(template, request, identity=Identity.deterministic(8)).output
+
+
+def test_overrides_are_recorded() -> None:
+    # spec §6.6: map syntax and .put work on the override maps.
+    template = compile_template(
+        '#set($context.requestOverride.header.X = "1")#set($n = "q")'
+        '#set($context.requestOverride.querystring[$n] = "v")'
+        '#set($ignore = $context.requestOverride.path.put("id", "9"))'
+        '#set($context.responseOverride.status = 418)#set($context.responseOverride.header.Y = "2")',
+        "t",
+    )
+    result = render_template(template, request_from_mapping({}, "r"))
+    assert result.request_override == {"header": {"X": "1"}, "path": {"id": "9"}, "querystring": {"q": "v"}}
+    assert result.response_override == {"header": {"Y": "2"}, "status": 418}
+
+
+def test_an_override_set_twice_is_an_error() -> None:
+    # spec §6.6: each override may be set once; a second assignment gives a 5XX.
+    with pytest.raises(TemplateRenderError, match="set twice"):
+        render("#set($context.responseOverride.status = 400)#set($context.responseOverride.status = 500)")

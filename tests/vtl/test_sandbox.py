@@ -1,0 +1,102 @@
+"""Hostile templates: no route from a template to Python internals, and every render limit
+holds (STYLE.md, "The sandbox"). Each escape found later gets its regression test here."""
+
+from __future__ import annotations
+
+import pytest
+
+from apigw_cli.errors import RenderLimitExceeded, SandboxViolation
+from apigw_cli.vtl import sandbox
+from apigw_cli.vtl.engine import compile_template
+from tests.helpers import json_request, render
+
+REACHING_FOR_INTERNALS = [
+    "$input.__class__",
+    "$util.__init__",
+    "$input.__class__.__mro__",
+    "$context.__class__.__subclasses__()",
+    "$util.escapeJavaScript.__globals__",
+    "$input._body",
+    "$input._document",
+    '#set($s = "x")$s.__class__.__base__',
+    '#set($s = "{0.__class__}")$s.format($s)',
+    '#set($s = "{a.__class__}")$s.format_map($context)',
+    "$context.getClass()",
+    "$input.class",
+    "$input.class.forName('java.lang.Runtime')",
+    "$util.getClass().getClassLoader()",
+    '#set($m = {})$m.__setitem__("a", 1)',
+    "#set($input.__dict__ = 1)",
+    '#evaluate("$input.__class__")',
+    '#evaluate("#set($x = $util.__class__)")',
+    "$undefined.__builtins__",  # refused even when the receiver is null
+]
+
+
+@pytest.mark.parametrize("template", REACHING_FOR_INTERNALS)
+def test_templates_cannot_reach_python_internals(template: str) -> None:
+    with pytest.raises(SandboxViolation, match="not accessible from a template"):
+        render(template, json_request("{}"))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "$input.body.upper()",
+        "$input.path('$').items()",
+        "$input.path('$').keys()",
+        "#set($l = [])$l.append(1)$l.pop()",
+    ],
+)
+def test_python_methods_do_not_exist_for_templates(template: str) -> None:
+    # Only Java's methods are on the allow-list: Python's answer null, as AWS would.
+    outcome = compile_template(template, "t").render({"input": None, "util": None})
+    assert outcome.output in ("", "[]")
+
+
+def test_a_dictionary_key_named_like_an_internal_is_only_data() -> None:
+    assert render("$input.path('$')['__class__']", json_request('{"__class__": "data"}')) == "data"
+
+
+def test_foreach_stops_at_api_gateways_limit_and_warns() -> None:
+    # spec §6.1: #foreach runs at most 1,000 iterations; later items are not rendered.
+    outcome = compile_template("#foreach($i in [1..1500])x#end", "t").render({})
+    assert outcome.output == "x" * sandbox.MAX_FOREACH_ITERATIONS
+    assert "stopped after 1,000 items" in outcome.warnings[0].message
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("#set($r = [1..1000000])", "range of more than"),
+        ("#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..2])#end#end#end", "loop passes"),
+        ('#set($s = "xxxxxxxxxxxxxxxx")#foreach($i in [1..30])#set($s = "$s$s")#end', "characters"),
+        ('#set($s = "xxxxxxxxxxxxxxxx")#foreach($i in [1..30])#set($s = $s + $s)#end', "characters"),
+        ("#macro(r)#r()#end#r()", "nested"),
+        ("#set($e = '#evaluate($e)')#evaluate($e)", "nested"),
+        ("#define($d)$d#end$d", "nested"),
+    ],
+)
+def test_limits_stop_runaway_templates(template: str, message: str) -> None:
+    with pytest.raises(RenderLimitExceeded, match=message):
+        render(template)
+
+
+def test_output_size_is_limited(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_OUTPUT_CHARS", 1000)
+    with pytest.raises(RenderLimitExceeded, match="output is larger than 1,000"):
+        render("#foreach($i in [1..300])hello#end")
+
+
+def test_render_time_is_limited(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_RENDER_SECONDS", 0.0)
+    with pytest.raises(RenderLimitExceeded, match="took longer than"):
+        render("#macro(m)x#end#m()")
+
+
+def test_renders_do_not_leak_into_each_other() -> None:
+    template = compile_template('#set($ok = $context.put("leak", 1))[$context.leak]', "t")
+    assert render("[$context.leak]") == "[]"
+    assert template.render({"context": {}}).output == "[1]"
+    assert template.render({"context": {}}).output == "[1]"
+    assert render("[$context.leak]") == "[]"
