@@ -1,0 +1,63 @@
+"""The README is for users, so it must stay true: every ``console`` example runs and prints
+what the README shows, and every command appears in it with its help."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from apigw_cli.cli import app
+from tests.helpers import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BIN = Path(sys.executable).parent
+
+
+def console_examples() -> list[tuple[str, str]]:
+    """``(command, expected output)`` for each ``$ `` line of the README's console blocks."""
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", README, re.S):
+        parts = re.split(r"^\$ (.*)\n", block, flags=re.M)
+        for command, output in zip(parts[1::2], parts[2::2], strict=True):
+            examples.append((command, output))
+    return examples
+
+
+@pytest.mark.parametrize(("command", "expected"), console_examples(), ids=lambda value: value[:50])
+def test_readme_examples_print_what_the_readme_shows(command: str, expected: str) -> None:
+    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "NO_COLOR": "1"}
+    result = subprocess.run(
+        ["sh", "-c", command], capture_output=True, text=True, cwd=ROOT, env=environment, check=False
+    )
+    # As a terminal shows it: stdout, then stderr on the next line.
+    shown = result.stdout
+    if shown and result.stderr and not shown.endswith("\n"):
+        shown += "\n"
+    assert shown + result.stderr == expected
+
+
+def test_the_readme_has_examples() -> None:
+    assert len(console_examples()) >= 3
+
+
+def test_every_command_is_documented_and_has_help() -> None:
+    runner = CliRunner()
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__  # type: ignore[union-attr]
+        assert f"apigw {name}" in README
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Usage: apigw" in result.stdout
+
+
+def test_the_exit_code_table_matches_the_code() -> None:
+    from apigw_cli.errors import ExitStatus
+
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \|", README, re.M)}
+    assert documented == {int(status) for status in ExitStatus}
