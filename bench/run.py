@@ -61,9 +61,7 @@ def start_up() -> None:
 
 
 def steady_state() -> None:
-    print(
-        f"\nSteady-state rendering (template compiled once, fresh $input/$context per render, {RENDER_SECONDS:g} s each):"
-    )
+    print(f"\nSteady-state rendering ({RENDER_SECONDS:g} s each; compiled once, fresh $input/$context per render):")
     for path in sorted((ROOT / "templates").glob("*.vtl")):
         request_name, response_name = SAMPLES.get(path.name, ("create-pet.json", None))
         request = read_request_file(str(ROOT / "samples" / request_name))
