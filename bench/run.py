@@ -6,6 +6,7 @@ this machine, so the numbers compare commands measured in the same run.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tempfile
@@ -25,12 +26,8 @@ BIN = Path(sys.executable).parent
 START_RUNS = 15
 #: Seconds spent rendering each template.
 RENDER_SECONDS = 1.0
-#: The sample each starter template renders against: (request, response or None).
-SAMPLES = {
-    "create-pet.vtl": ("create-pet.json", None),
-    "passthrough.vtl": ("create-pet.json", None),
-    "error-mapping.vtl": ("create-pet.json", "backend-404.json"),
-}
+#: Each starter template with its samples, as the golden tests pair them.
+GOLDEN_CASES = sorted((ROOT / "tests" / "golden" / "render").glob("*/case.json"))
 
 
 def best_wall_time(command: list[str]) -> float:
@@ -62,18 +59,18 @@ def start_up() -> None:
 
 def steady_state() -> None:
     print(f"\nSteady-state rendering ({RENDER_SECONDS:g} s each; compiled once, fresh $input/$context per render):")
-    for path in sorted((ROOT / "templates").glob("*.vtl")):
-        request_name, response_name = SAMPLES.get(path.name, ("create-pet.json", None))
-        request = read_request_file(str(ROOT / "samples" / request_name))
-        response = read_response_file(str(ROOT / "samples" / response_name)) if response_name else None
-        template = compile_template(path.read_text(encoding="utf-8"), path.name)
+    for case_file in GOLDEN_CASES:
+        case = json.loads(case_file.read_text(encoding="utf-8"))
+        request = read_request_file(str(ROOT / case["request"]))
+        response = read_response_file(str(ROOT / case["response"])) if case.get("response") else None
+        template = compile_template((ROOT / case["template"]).read_text(encoding="utf-8"), case["template"])
         identity = Identity.deterministic()
         count = 0
         start = time.perf_counter()
         while (elapsed := time.perf_counter() - start) < RENDER_SECONDS:
             render_template(template, request, response=response, identity=identity)
             count += 1
-        print(f"  {path.name:<24} {count / elapsed:10,.0f} renders/s")
+        print(f"  {case_file.parent.name:<24} {count / elapsed:10,.0f} renders/s")
 
 
 if __name__ == "__main__":

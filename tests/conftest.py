@@ -10,6 +10,18 @@ from typer.testing import CliRunner
 from tests.helpers import ROOT
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="Rewrite tests/golden expectations from actual output."
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the run should rewrite golden files instead of comparing with them."""
+    return bool(request.config.getoption("--update-golden"))
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     """A Typer test runner with stdout and stderr kept apart."""

@@ -131,6 +131,7 @@ def build_context(
             "apiKey": None,
             "apiKeyId": None,
             "caller": None,
+            "clientCert": None,
             "cognitoAuthenticationProvider": None,
             "cognitoAuthenticationType": None,
             "cognitoIdentityId": None,
@@ -140,6 +141,8 @@ def build_context(
             "user": None,
             "userAgent": lowered.get("user-agent", DEFAULT_USER_AGENT),
             "userArn": None,
+            "vpcId": None,
+            "vpceId": None,
         },
         "isCanaryRequest": None,
         "path": f"/{stage}{path}",
@@ -152,6 +155,8 @@ def build_context(
         "resourcePath": resource,
         "responseOverride": response_override,
         "stage": stage,
+        "wafResponseCode": None,
+        "webaclArn": None,
     }
     _deep_merge(context, overrides)
     authorizer = context.get("authorizer")

@@ -1,0 +1,41 @@
+"""Start-up stays cheap: ``apigw --help`` and a small ``apigw render`` import nothing they do
+not use (issue 2 §6). Speed itself is measured by ``make bench``, not here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = {"rich", "lxml", "yaml", "pydantic", "airspeed"}
+
+PROBE = """
+import sys
+from apigw_cli.cli import app
+try:
+    app(sys.argv[1:], prog_name="apigw")
+except SystemExit as exit:
+    code = exit.code
+print("EXIT", code, "LOADED", ",".join(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+"""
+
+
+def run_and_list_modules(*args: str) -> tuple[int, set[str]]:
+    result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=False)
+    last = result.stderr.strip().splitlines()[-1].split()
+    assert last[0] == "EXIT" and last[2] == "LOADED", result.stderr
+    return int(last[1]), set(last[3].split(",")) if len(last) > 3 else set()
+
+
+def test_help_loads_no_engine_and_no_heavy_library() -> None:
+    code, modules = run_and_list_modules("--help")
+    assert code == 0
+    assert modules & HEAVY == set()
+
+
+def test_a_small_render_loads_only_the_engine(tmp_path: Path) -> None:
+    template = tmp_path / "t.vtl"
+    template.write_text("$input.params('id')", encoding="utf-8")
+    code, modules = run_and_list_modules("render", str(template), "-p", "id=7")
+    assert code == 0
+    assert modules & HEAVY == {"airspeed"}
