@@ -101,7 +101,7 @@ ContextOption = Annotated[
     typer.Option(
         "--context",
         metavar="DOTTED.NAME=VALUE",
-        help="Override a $context value, e.g. identity.sourceIp=198.51.100.7 (VALUE is read as JSON when it parses).",
+        help="Override a $context value, e.g. identity.sourceIp=198.51.100.7 (a VALUE in {} or [] is read as JSON).",
         rich_help_panel=REQUEST,
     ),
 ]
@@ -141,8 +141,11 @@ def split_assignment(flag: str, option: str) -> tuple[str, str]:
 
 
 def context_value(text: str) -> Any:
-    """A ``--context`` value: JSON when it parses (numbers, maps), else the text itself."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+    """A ``--context`` value: text, as a request's values are; a JSON object or array when
+    it is written as one (``authorizer.claims={"sub":"42"}``)."""
+    if text.startswith(("{", "[")):
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise UsageError(f"invalid --context value {text!r}: {exc}") from None
+    return text

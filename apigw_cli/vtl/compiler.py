@@ -248,7 +248,7 @@ class Compiler:
         offset = last.offset
         if isinstance(last, nodes.Attribute):
             try:
-                check_member_name(last.name)
+                check_member_name(last.name, call=False)
             except SandboxRefusal as exc:
                 self.error(offset, exc)
         key_of = self.expression(last.key) if isinstance(last, nodes.Index) else None
@@ -405,7 +405,7 @@ class Compiler:
         offset = accessor.offset
         if isinstance(accessor, nodes.Attribute | nodes.MethodCall):
             try:
-                check_member_name(accessor.name)  # refused whatever the value turns out to be
+                check_member_name(accessor.name, call=isinstance(accessor, nodes.MethodCall))
             except SandboxRefusal as exc:
                 self.error(offset, exc)
         if isinstance(accessor, nodes.Attribute):

@@ -9,9 +9,12 @@ for Java's String/List/Map/Number/Boolean, ``vtl_methods``/``vtl_properties`` fo
 objects). Nothing else is reachable: there is no ``getattr`` on a name a template chose,
 except on a :class:`TemplateObject` for a name its allow-list declares.
 
-A member no allow-list knows behaves as on API Gateway (null) and is reported as a warning;
-names used to reach a runtime's internals (Python's ``__dunder__`` and ``format``, Java's
-reflection) are refused with :class:`~apigw_cli.errors.SandboxViolation`.
+A member no allow-list knows behaves as on API Gateway (null) and is reported as a warning.
+Names that only serve to reach a runtime's internals are refused with
+:class:`~apigw_cli.errors.SandboxViolation`, whatever the receiver: Python's ``__dunder__``
+names, Java's reflection methods (``getClass()``...) and ``.class``; a method or a non-map
+property starting with ``_``. Map keys stay data: ``$item._id`` and ``$r.__typename`` read
+the map (only exact dunders such as ``__class__`` are refused).
 
 The sandbox makes it safe to render untrusted templates against sample data on a developer
 machine; it is not a security boundary for running hostile templates as a service.
@@ -52,22 +55,19 @@ MAX_CALL_DEPTH = 20
 #: Wall-clock seconds one render may take.
 MAX_RENDER_SECONDS = 10.0
 
-#: Member names that reach a runtime's internals rather than data: refused loudly.
-REFUSED_MEMBERS = frozenset(
+#: Java methods that reach the runtime (reflection, class loading, threads): refused as calls.
+REFUSED_METHODS = frozenset(
     {
-        # Java reflection and threads
-        "class", "getClass", "forName", "newInstance", "getClassLoader", "getRuntime", "exec",
+        "getClass", "forName", "newInstance", "getClassLoader", "getRuntime", "exec",
         "getDeclaredMethod", "getDeclaredMethods", "getMethod", "getMethods", "getDeclaredField",
         "getDeclaredFields", "getField", "getFields", "getConstructor", "getConstructors", "invoke",
         "getProtectionDomain", "wait", "notify", "notifyAll",
-        # Python's side doors into attribute access
-        "format", "format_map", "mro",
     }
 )  # fmt: skip
 
 
 class SandboxRefusal(Exception):
-    """A template asked for a member the sandbox refuses (see :data:`REFUSED_MEMBERS`)."""
+    """A template asked for a member the sandbox refuses."""
 
 
 class UnknownMember(Exception):
@@ -117,16 +117,21 @@ def _table(obj: Any) -> Mapping[str, Method] | None:
     return table
 
 
-def check_member_name(name: str) -> None:
-    """Raise :class:`SandboxRefusal` for a name that reaches a runtime's internals."""
-    if name.startswith("_") or name in REFUSED_MEMBERS:
+def check_member_name(name: str, *, call: bool) -> None:
+    """Refuse a name that reaches a runtime's internals, whatever the receiver turns out to
+    be (so it is checked when the template compiles)."""
+    if name.startswith("__") and name.endswith("__"):
         raise SandboxRefusal(f"'{name}' is not accessible from a template")
+    if call and (name.startswith("_") or name in REFUSED_METHODS):
+        raise SandboxRefusal(f"'{name}()' is not accessible from a template")
+    if not call and name == "class":
+        raise SandboxRefusal("'.class' is not accessible from a template (for a map key, write $map['class'])")
 
 
 def call_method(obj: Any, name: str, args: list[Any]) -> Any:
     """``$obj.name(args)``. Raises :class:`UnknownMember`, :class:`SandboxRefusal`, or
     :class:`~apigw_cli.vtl.methods.JavaException` from the method itself."""
-    check_member_name(name)
+    check_member_name(name, call=True)
     if isinstance(obj, TemplateObject):
         python_name = obj.vtl_methods.get(name)
         if python_name is None:
@@ -155,9 +160,11 @@ def get_property(obj: Any, name: str) -> Any:
     """``$obj.name``: a map key, or a bean getter (``getName()``, ``isName()``) as Velocity
     looks it up. A missing property is null; raises :class:`UnknownMember` only for apigw's
     own objects, where a missing name is a typo worth reporting."""
-    check_member_name(name)
+    check_member_name(name, call=False)
     if isinstance(obj, dict):
         return obj.get(name)
+    if name.startswith("_"):
+        raise SandboxRefusal(f"'{name}' is not accessible from a template")
     if isinstance(obj, TemplateObject):
         python_name = obj.vtl_properties.get(name)
         if python_name is None:
@@ -187,7 +194,7 @@ def get_index(obj: Any, key: Any) -> Any:
 
 def set_property(obj: Any, name: str, value: Any) -> None:
     """``#set($obj.name = value)``: puts into a map; anything else has no setter (no-op)."""
-    check_member_name(name)
+    check_member_name(name, call=False)
     if isinstance(obj, dict):
         obj[name] = value
 

@@ -18,9 +18,9 @@ REACHING_FOR_INTERNALS = [
     "$util.escapeJavaScript.__globals__",
     "$input._body",
     "$input._document",
+    "$util._text('x')",
     '#set($s = "x")$s.__class__.__base__',
-    '#set($s = "{0.__class__}")$s.format($s)',
-    '#set($s = "{a.__class__}")$s.format_map($context)',
+    '#set($s = "x")$s._formatter_parser()',
     "$context.getClass()",
     "$input.class",
     "$input.class.forName('java.lang.Runtime')",
@@ -30,6 +30,7 @@ REACHING_FOR_INTERNALS = [
     '#evaluate("$input.__class__")',
     '#evaluate("#set($x = $util.__class__)")',
     "$undefined.__builtins__",  # refused even when the receiver is null
+    "$undefined.getClass()",
 ]
 
 
@@ -42,6 +43,8 @@ def test_templates_cannot_reach_python_internals(template: str) -> None:
 @pytest.mark.parametrize(
     "template",
     [
+        '#set($s = "{0.__class__}")$s.format($s)',  # Python's str.format side door is on no list
+        '#set($s = "{a.__class__}")$s.format_map($context)',
         "$input.body.upper()",
         "$input.path('$').items()",
         "$input.path('$').keys()",
@@ -56,6 +59,13 @@ def test_python_methods_do_not_exist_for_templates(template: str) -> None:
 
 def test_a_dictionary_key_named_like_an_internal_is_only_data() -> None:
     assert render("$input.path('$')['__class__']", json_request('{"__class__": "data"}')) == "data"
+
+
+def test_map_keys_that_look_private_or_reflective_are_data() -> None:
+    # HAL/Mongo "_id", GraphQL "__typename", words like "format", "exec", "wait" are JSON keys.
+    body = '{"_id": 1, "__typename": "Pet", "format": "png", "exec": "e", "wait": 5, "class": "A"}'
+    template = "#set($p = $input.path('$'))$p._id $p.__typename $p.format $p.exec $p.wait $p['class'] $p.get('class')"
+    assert render(template, json_request(body)) == "1 Pet png e 5 A A"
 
 
 def test_foreach_stops_at_api_gateways_limit_and_warns() -> None:
