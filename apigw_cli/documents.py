@@ -42,6 +42,13 @@ def load_document(path: str, *, what: str = "file") -> Any:
 
 
 def parse_document(text: str, name: str) -> Any:
+    try:
+        return _parse(text, name)
+    except RecursionError:
+        raise InputError(f"{name}: the document nests too deeply") from None
+
+
+def _parse(text: str, name: str) -> Any:
     if name.endswith(".json"):
         try:
             return json.loads(text)

@@ -150,7 +150,10 @@ def _body(fields: _Fields) -> tuple[str | None, bool]:
         raise InputError(f"{fields.source}: 'body' and 'json' are mutually exclusive")
     is_base64 = fields.boolean("isBase64Encoded")
     if "json" in fields.data:
-        return json.dumps(fields.data["json"]), False
+        try:
+            return json.dumps(fields.data["json"]), False
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise fields.error("json", f"cannot be written as JSON: {exc}") from None
     body = fields.data.get("body")
     if body is None:
         return None, is_base64

@@ -211,3 +211,10 @@ def test_flags_override_the_request_file() -> None:
     assert request.query == {"q": ["x"], "r": ["y"]}
     assert (request.path_parameters, request.stage_variables) == ({"id": "7"}, {"s": "v"})
     assert request.context == {"identity": {"sourceIp": "198.51.100.1"}}
+
+
+def test_documents_nested_too_deeply_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="nests too deeply"):
+        read_request_file(write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000))
+    with pytest.raises(InputError, match="nests too deeply"):
+        read_request_file(write(tmp_path, "deep.yaml", "a: " + "[" * 5000 + "]" * 5000))

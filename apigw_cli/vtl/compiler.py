@@ -307,7 +307,10 @@ class Compiler:
             body = compile_evaluated(to_output_text(text))
             for macro_name, macro in body.macros.items():
                 state.macros.setdefault(macro_name, macro)
-            _render_nested(state, body.run)
+            try:
+                _render_nested(state, body.run)
+            except StopRender:
+                pass  # #stop ends only the evaluated text
 
         return run_evaluate
 
@@ -356,8 +359,9 @@ class Compiler:
 
         def evaluate_range(state: RenderState) -> list[int] | None:
             start, end = start_of(state), end_of(state)
-            if type(start) is not int or type(end) is not int:
+            if not (operators.is_number(start) and operators.is_number(end)):
                 return None
+            start, end = int(start), int(end)  # Velocity takes each bound's intValue()
             if abs(end - start) >= MAX_RANGE_ITEMS:
                 self.error(offset, LimitReached(f"a range of more than {MAX_RANGE_ITEMS:,} items"))
             step = 1 if end >= start else -1

@@ -13,7 +13,7 @@ from typing import Any
 
 from apigw_cli.errors import RenderLimitExceeded
 from apigw_cli.vtl.compiler import CompiledBody, Compiler
-from apigw_cli.vtl.parser import parse_template
+from apigw_cli.vtl.parser import parse_template, syntax_error
 from apigw_cli.vtl.runtime import BreakScope, LimitReached, RenderState, RenderWarning, StopRender
 
 #: Templates kept compiled per process, keyed by their text and name.
@@ -52,6 +52,13 @@ class Template:
             pass
         except LimitReached as exc:
             raise RenderLimitExceeded(str(exc), name=self.name, line=1, column=1) from exc
+        except RecursionError:
+            raise RenderLimitExceeded(
+                "the data or the template nests too deeply (Java would overflow its stack)",
+                name=self.name,
+                line=1,
+                column=1,
+            ) from None
         return RenderOutcome(state.out.text(), state.warnings)
 
 
@@ -65,8 +72,11 @@ def compile_template(source: str, name: str) -> Template:
 
 
 def _compile(source: str, name: str) -> CompiledBody:
-    block = parse_template(source, name)
-    return Compiler(name, source, _compile_evaluated).compile(block)
+    try:
+        block = parse_template(source, name)
+        return Compiler(name, source, _compile_evaluated).compile(block)
+    except RecursionError:
+        raise syntax_error(source, name, 0, "the template nests too deeply to compile") from None
 
 
 @lru_cache(maxsize=TEMPLATE_CACHE_SIZE)

@@ -35,16 +35,26 @@ _OPERATOR_ALIASES = {"or": "||", "and": "&&", "eq": "==", "ne": "!=", "lt": "<",
 
 #: airspeed's "line L, column C: expected X in Y, got: ..." message; the parser adds the place.
 _AIRSPEED_MESSAGE = re.compile(r"column \d+: (expected .*?), got:", re.S)
+#: Velocity 1.7 forms airspeed misses: ``'It''s'``, ``3.``/``1e2``/``.5``, ``#set($a-b = ..)``
+#: and ``#set(${a.b} = ..)``.
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'(.*)", re.S)
+_FLOAT = re.compile(r"(-?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?|-?\d+[eE][-+]?\d+)(.*)", re.S)
+_ASSIGNMENT_START = re.compile(r"\s*\(\s*\$\{?([a-zA-Z_][\w-]*)(.*)$", re.S)
+_ASSIGNMENT_EQUALS = re.compile(r"\s*\}?\s*=\s*(.*)$", re.S)
+#: A reference with properties only: what Velocity reads when a call or index is unfinished.
+_PLAIN_REFERENCE = re.compile(r"\$(!?)([a-zA-Z_][\w-]*)((?:\.[a-zA-Z_][\w-]*)*)")
 _patched = False
 
 
 def _patch_airspeed() -> None:
-    """Let airspeed read ``'It''s'`` as Velocity 1.7 does (a doubled quote is a quote). Done
-    once per process: the pattern is a class attribute shared by every parse."""
+    """Widen airspeed's patterns to the Velocity 1.7 forms above. Done once per process:
+    the patterns are class attributes shared by every parse."""
     global _patched
     if not _patched:
         _as.StringLiteral.STRING = _SINGLE_QUOTED
+        _as.FloatingPointLiteral.FLOAT = _FLOAT
+        _as.Assignment.START = _ASSIGNMENT_START
+        _as.Assignment.TERMS_END = _ASSIGNMENT_EQUALS
         _patched = True
 
 
@@ -76,9 +86,16 @@ def parse_reference(source: str, offset: int, parse_text: TextParser) -> tuple[n
     """A reference in template text at ``offset`` (a ``$``), with the offset after it.
 
     ``None`` when ``$`` starts no reference (``$1``, ``$ ``): it is then plain text. A root
-    name cannot be called in Velocity, so ``$a(1)`` is ``$a`` followed by the text ``(1)``.
+    name cannot be called in Velocity, so ``$a(1)`` is ``$a`` followed by the text ``(1)``,
+    and an unfinished call or index ends the reference: ``$s.trim(`` is ``$s.trim`` then ``(``.
     """
-    element = _element(_as.FormalReference, source, offset)
+    try:
+        element = _element(_as.FormalReference, source, offset)
+    except ExpressionSyntaxError:
+        plain = _PLAIN_REFERENCE.match(source, offset)
+        if plain is None:
+            raise
+        return _plain_reference(plain), plain.end()
     if element is None or element.expression is None:
         return None
     root = element.expression.part
@@ -88,6 +105,16 @@ def parse_reference(source: str, offset: int, parse_text: TextParser) -> tuple[n
         end = root.start + len(root.name)
         return nodes.Reference(root.name, (), source[offset:end], offset), end
     return _reference(element, source, parse_text), element.end
+
+
+def _plain_reference(match: re.Match[str]) -> nodes.Reference:
+    offset = match.start()
+    position = match.start(3)
+    accessors: list[nodes.Accessor] = []
+    for name in match.group(3).split(".")[1:]:
+        accessors.append(nodes.Attribute(name, position + 1))
+        position += len(name) + 1
+    return nodes.Reference(match.group(2), tuple(accessors), match.group(), offset)
 
 
 def parse_condition(source: str, offset: int, parse_text: TextParser) -> tuple[nodes.Expr, int]:

@@ -59,6 +59,8 @@ class Input(TemplateObject):
             else:
                 try:
                     self._document = from_json_value(json.loads(self._body))
+                except RecursionError:
+                    raise JavaException("InvalidJsonException", "the body nests too deeply to read as JSON") from None
                 except ValueError as exc:
                     raise JavaException(
                         "InvalidJsonException",

@@ -10,7 +10,9 @@ Only Java 8 methods are listed (the Java version API Gateway runs is not documen
 from __future__ import annotations
 
 import inspect
+import math
 import re
+import struct
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +23,7 @@ from apigw_cli.vtl.javaregex import (
     java_split,
 )
 from apigw_cli.vtl.operators import is_number, java_equals
-from apigw_cli.vtl.values import JavaArray, MapEntry, to_java_string
+from apigw_cli.vtl.values import JavaArray, JavaChar, JavaCollection, MapEntry, to_java_string
 
 Method = Callable[..., Any]
 
@@ -100,17 +102,17 @@ def _substring(self: str, begin: Any, end: Any = None) -> str:
     return _from_units(units[begin:stop])
 
 
-def _char_at(self: str, index: Any) -> str:
+def _unit_at(self: str, index: Any) -> str:
     units = _units(self)
-    index = _int(index)
-    if not 0 <= index < len(units):
-        raise _out_of_bounds(f"index {index}, length {len(units)}")
-    return units[index]
+    position = _int(index)
+    if not 0 <= position < len(units):
+        raise _out_of_bounds(f"index {position}, length {len(units)}")
+    return units[position]
 
 
 def _code_point_at(self: str, index: Any) -> int:
     units = _units(self)
-    high = ord(_char_at(self, index))
+    high = ord(_unit_at(self, index))
     following = units[index + 1 : index + 2]
     if 0xD800 <= high < 0xDC00 and following and 0xDC00 <= ord(following) < 0xE000:
         return 0x10000 + ((high - 0xD800) << 10) + (ord(following) - 0xDC00)
@@ -152,6 +154,14 @@ def _hash_code(self: str) -> int:
     return value - 2**32 if value > _INT_MAX else value
 
 
+def _equals_ignore_case(self: str, other: Any) -> bool:
+    if other is None:
+        return False
+    if not isinstance(other, str):
+        raise NoSuchMethod
+    return self.lower() == other.lower()
+
+
 def _replace(self: str, target: Any, replacement: Any) -> str:
     return self.replace(_text(target), _text(replacement))
 
@@ -182,10 +192,10 @@ def _equals(self: Any, other: Any) -> bool:
 STRING_METHODS: dict[str, Method] = {
     "length": lambda self: len(_units(self)),
     "isEmpty": lambda self: self == "",
-    "charAt": _char_at,
+    "charAt": lambda self, index: JavaChar(_unit_at(self, index)),
     "codePointAt": _code_point_at,
     "equals": _equals,
-    "equalsIgnoreCase": lambda self, other: isinstance(other, str) and self.lower() == other.lower(),
+    "equalsIgnoreCase": _equals_ignore_case,
     "compareTo": _compare_to,
     "compareToIgnoreCase": lambda self, other: _compare_to(self.lower(), _text(other).lower()),
     "contains": lambda self, needle: _text(needle) in self,
@@ -206,9 +216,27 @@ STRING_METHODS: dict[str, Method] = {
     "trim": lambda self: self.strip(_TRIMMED),
     "toString": lambda self: self,
     "hashCode": _hash_code,
+    "intern": lambda self: self,
 }
 
 # -- java.util.List (ArrayList, json-smart's JSONArray) ------------------------------------
+
+
+def _unsupported(self: Any, *args: Any) -> None:
+    raise JavaException("UnsupportedOperationException", "a map's keySet/values/entrySet view cannot grow")
+
+
+#: A map's key, value and entry views (``java.util.Set``/``Collection``).
+COLLECTION_METHODS: dict[str, Method] = {
+    "size": len,
+    "isEmpty": lambda self: not self,
+    "contains": lambda self, item: _contains(self, item),
+    "containsAll": lambda self, items: isinstance(items, list) and all(_contains(self, item) for item in items),
+    "add": _unsupported,
+    "addAll": _unsupported,
+    "equals": lambda self, other: java_equals(self, other),
+    "toString": to_java_string,
+}
 
 
 def _list_index(self: list[Any], index: Any, *, allow_end: bool = False) -> int:
@@ -332,9 +360,9 @@ MAP_METHODS: dict[str, Method] = {
     "putIfAbsent": _map_put_if_absent,
     "remove": lambda self, key: self.pop(key, None),
     "clear": lambda self: self.clear(),
-    "keySet": lambda self: list(self.keys()),
-    "values": lambda self: list(self.values()),
-    "entrySet": lambda self: [MapEntry(key, value) for key, value in self.items()],
+    "keySet": lambda self: JavaCollection(self.keys()),
+    "values": lambda self: JavaCollection(self.values()),
+    "entrySet": lambda self: JavaCollection(MapEntry(key, value) for key, value in self.items()),
     "equals": _equals,
     "toString": to_java_string,
 }
@@ -350,9 +378,24 @@ ENTRY_METHODS: dict[str, Method] = {
 
 
 def _int_value(self: int | float) -> int:
-    whole = int(self) if is_number(self) else 0
-    whole &= 0xFFFFFFFF
+    """``intValue()``: a long wraps to 32 bits; a double truncates and saturates (NaN is 0)."""
+    if isinstance(self, float):
+        if math.isnan(self):
+            return 0
+        return _INT_MAX if self >= _INT_MAX else _INT_MIN if self <= _INT_MIN else int(self)
+    whole = self & 0xFFFFFFFF
     return whole - 2**32 if whole > _INT_MAX else whole
+
+
+def _number_hash(self: int | float) -> int:
+    """Java's ``hashCode`` of an Integer (itself), a Long (high bits folded in) or a Double."""
+    if isinstance(self, float):
+        bits = int.from_bytes(struct.pack(">d", self), "big")
+    elif _INT_MIN <= self <= _INT_MAX:
+        return self
+    else:
+        bits = self & 0xFFFFFFFFFFFFFFFF
+    return _int_value((bits ^ (bits >> 32)) & 0xFFFFFFFF)
 
 
 def _compare_numbers(self: int | float, other: Any) -> int:
@@ -367,13 +410,38 @@ NUMBER_METHODS: dict[str, Method] = {
     "doubleValue": lambda self: float(self),
     "compareTo": _compare_numbers,
     "equals": _equals,
+    "hashCode": _number_hash,
     "toString": to_java_string,
 }
 
+
+def _compare_booleans(self: bool, other: Any) -> int:
+    if not isinstance(other, bool):
+        raise NoSuchMethod
+    return 0 if self == other else 1 if self else -1
+
+
 BOOLEAN_METHODS: dict[str, Method] = {
     "booleanValue": lambda self: self,
+    "compareTo": _compare_booleans,
     "equals": _equals,
+    "hashCode": lambda self: 1231 if self else 1237,
     "toString": to_java_string,
+}
+
+
+def _compare_chars(self: JavaChar, other: Any) -> int:
+    if not isinstance(other, JavaChar):
+        raise NoSuchMethod
+    return ord(self.char) - ord(other.char)
+
+
+CHAR_METHODS: dict[str, Method] = {
+    "charValue": lambda self: self,
+    "compareTo": _compare_chars,
+    "equals": lambda self, other: self == other,
+    "hashCode": lambda self: ord(self.char),
+    "toString": lambda self: self.char,
 }
 
 

@@ -44,6 +44,7 @@ _DEFINE_HEAD = re.compile(r"\s*\(\s*\$([a-zA-Z_][a-zA-Z0-9_-]*)\s*\)")
 _MACRO_PARAMETER = re.compile(r"\$([a-zA-Z_][a-zA-Z0-9_-]*)")
 _REFERENCE_START = re.compile(r"\$!?\{?[a-zA-Z_]")
 _TEXT = re.compile(r"[^$#\\]+")
+_UNICODE_ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}")
 
 #: Directives whose escaped form ``\#name`` prints the name instead of running it.
 _KEYWORDS = frozenset(
@@ -161,6 +162,13 @@ class _Scanner:
         self.pending_symbol = self.source[self.pos]
         self.pos += 1
 
+    def start_directive(self) -> None:
+        """End the text before a directive; a lone ``$``/``#`` right before it is absorbed
+        into the directive's token and disappears, as in Velocity."""
+        if not self.text:
+            self.pending_symbol = ""
+        self.flush_text()
+
     def emit(self, statement: nodes.Statement) -> None:
         self.frames[-1].children.append(statement)
 
@@ -198,6 +206,13 @@ class _Scanner:
         while after < self.end and source[after] == "\\":
             after += 1
         count = after - start
+        if self.in_string and _UNICODE_ESCAPE.match(source, after - 1, self.end):
+            # Velocity decodes \uXXXX in a double-quoted string before interpolating it.
+            self.add_text("\\" * (count - 1) + chr(int(source[after + 1 : after + 5], 16)))
+            self.pos = after + 5
+            return
+        if after < self.end and source[after] == "#" and _DIRECTIVE.match(source, after, self.end) and not self.text:
+            self.pending_symbol = ""  # absorbed into the escape's token, as in Velocity
         self.flush_text()
         self.text_offset = start
         if after < self.end and source[after] == "$":
@@ -214,6 +229,8 @@ class _Scanner:
         if after < self.end and source[after] == "#":
             match = _DIRECTIVE.match(source, after, self.end)
             name = match and (match.group(1) or match.group(2))
+            if match and name == "set" and not _SET_OPENING.match(source, match.end(), self.end):
+                name = None  # '#set' without '(' is text, so its backslashes are too
             if match and name in _KEYWORDS:
                 if count % 2:
                     self.emit(nodes.Text("\\" * (count // 2) + match.group(), start))
@@ -236,7 +253,7 @@ class _Scanner:
             self.pos = self.end if newline < 0 else newline + 1
             return
         if source.startswith("#*", start):
-            self.flush_text()
+            self.start_directive()
             close = source.find("*#", start + 2, self.end)
             self.pos = self.end if close < 0 else close + 2
             return
@@ -256,10 +273,8 @@ class _Scanner:
         handler = getattr(self, f"directive_{name}", None) if name in _KEYWORDS else None
         if handler is not None:
             handler(start, match.end())
-        elif _OPENING.match(source, match.end(), self.end):
-            self.macro_call(name, start, match.end())
         else:
-            self.lone_symbol()
+            self.macro_call(name, start, match.end())
 
     def open_paren(self, keyword: str, offset: int) -> int:
         match = _OPENING.match(self.source, offset, self.end)
@@ -288,13 +303,13 @@ class _Scanner:
         self.eat_line_break()
 
     def directive_if(self, start: int, after: int) -> None:
-        self.flush_text()
+        self.start_directive()
         condition, self.pos = parse_condition(self.source, self.open_paren("if", after), self.parse_string)
         self.frames.append(_Frame("if", start, condition=condition))
         self.eat_line_break()
 
     def directive_elseif(self, start: int, after: int) -> None:
-        self.flush_text()
+        self.start_directive()
         frame = self.frames[-1]
         if frame.kind != "if" or frame.in_else:
             raise ExpressionSyntaxError("#elseif without a matching #if", start)
@@ -304,7 +319,7 @@ class _Scanner:
         self.eat_line_break()
 
     def directive_else(self, start: int, after: int) -> None:
-        self.flush_text()
+        self.start_directive()
         frame = self.frames[-1]
         if frame.kind != "if" or frame.in_else:
             raise ExpressionSyntaxError("#else without a matching #if", start)
@@ -320,7 +335,7 @@ class _Scanner:
         frame.children = []
 
     def directive_end(self, start: int, after: int) -> None:
-        self.flush_text()
+        self.start_directive()
         if len(self.frames) == 1:
             raise ExpressionSyntaxError("#end without a matching block directive", start)
         frame = self.frames.pop()
@@ -344,7 +359,7 @@ class _Scanner:
         self.eat_line_break()
 
     def directive_foreach(self, start: int, after: int) -> None:
-        self.flush_text()
+        self.start_directive()
         head = _FOREACH_HEAD.match(self.source, after, self.end)
         if head is None:
             raise ExpressionSyntaxError("expected ($item in $list) after #foreach", after)
@@ -357,7 +372,7 @@ class _Scanner:
         self.eat_line_break()
 
     def directive_macro(self, start: int, after: int) -> None:
-        self.flush_text()
+        self.start_directive()
         head = _MACRO_HEAD.match(self.source, after, self.end)
         if head is None:
             raise ExpressionSyntaxError("expected (name $parameter ...) after #macro", after)
@@ -367,7 +382,7 @@ class _Scanner:
         self.eat_line_break()
 
     def directive_define(self, start: int, after: int) -> None:
-        self.flush_text()
+        self.start_directive()
         head = _DEFINE_HEAD.match(self.source, after, self.end)
         if head is None:
             raise ExpressionSyntaxError("expected ($name) after #define", after)
@@ -376,7 +391,7 @@ class _Scanner:
         self.eat_line_break()
 
     def directive_evaluate(self, start: int, after: int) -> None:
-        self.flush_text()
+        self.start_directive()
         parsed = parse_value(self.source, self.open_paren("evaluate", after) + 1, self.parse_string)
         if parsed is None:
             raise ExpressionSyntaxError("expected a value to evaluate", after)
@@ -386,13 +401,13 @@ class _Scanner:
         self.eat_line_break()
 
     def directive_stop(self, start: int, after: int) -> None:
-        self.flush_text()
+        self.start_directive()
         self.emit(nodes.Stop(start))
         self.pos = after
         self.eat_line_break()
 
     def directive_break(self, start: int, after: int) -> None:
-        self.flush_text()
+        self.start_directive()
         self.emit(nodes.Break(start))
         self.pos = after
         self.eat_line_break()
@@ -410,7 +425,13 @@ class _Scanner:
         )
 
     def macro_call(self, name: str, start: int, after: int) -> None:
+        """``#name(args)`` or ``#name``: a macro call when the macro exists at render time;
+        otherwise Velocity prints it as written, the line break it ate included."""
         self.flush_text()
+        if not _OPENING.match(self.source, after, self.end):
+            self.emit(nodes.MacroCall(name, (), self.source[start:after], start))
+            self.pos = after
+            return
         pos = self.open_paren(name, after) + 1
         args: list[nodes.Expr] = []
         while True:
@@ -423,6 +444,6 @@ class _Scanner:
                 raise ExpressionSyntaxError(f"expected an argument or ')' in the call of #{name}", pos)
             argument, pos = parsed
             args.append(argument)
-        self.emit(nodes.MacroCall(name, tuple(args), self.source[start:pos], start))
         self.pos = pos
         self.eat_line_break()
+        self.emit(nodes.MacroCall(name, tuple(args), self.source[start : self.pos], start))

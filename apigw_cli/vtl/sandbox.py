@@ -28,6 +28,8 @@ from typing import Any, ClassVar
 from apigw_cli.vtl.methods import (
     ARRAY_METHODS,
     BOOLEAN_METHODS,
+    CHAR_METHODS,
+    COLLECTION_METHODS,
     ENTRY_METHODS,
     LIST_METHODS,
     MAP_METHODS,
@@ -38,7 +40,7 @@ from apigw_cli.vtl.methods import (
     NoSuchMethod,
     arity,
 )
-from apigw_cli.vtl.values import JavaArray, JavaObject, JsonList, MapEntry
+from apigw_cli.vtl.values import JavaArray, JavaChar, JavaCollection, JavaObject, JsonList, MapEntry
 
 #: API Gateway's documented ``#foreach`` limit; later items are not rendered (spec §6.1).
 MAX_FOREACH_ITERATIONS = 1000
@@ -92,8 +94,10 @@ _TABLES: dict[type, Mapping[str, Method]] = {
     list: LIST_METHODS,
     JsonList: LIST_METHODS,
     JavaArray: ARRAY_METHODS,
+    JavaCollection: COLLECTION_METHODS,
     dict: MAP_METHODS,
     MapEntry: ENTRY_METHODS,
+    JavaChar: CHAR_METHODS,
 }
 _ARITIES = {id(method): arity(method) for table in _TABLES.values() for method in table.values()}
 
@@ -182,14 +186,24 @@ def get_property(obj: Any, name: str) -> Any:
 
 
 def get_index(obj: Any, key: Any) -> Any:
-    """``$obj[key]``: a list element (out of range is Java's exception) or a map value."""
+    """``$obj[key]``: a map value, or a list element; a negative index counts from the end
+    (Velocity 1.7) and one out of range is Java's exception."""
     if isinstance(obj, dict):
         return obj.get(key)
-    if isinstance(obj, list) and type(key) is int:
-        if not 0 <= key < len(obj):
-            raise JavaException("IndexOutOfBoundsException", f"Index {key} out of bounds for length {len(obj)}")
-        return obj[key]
+    if _is_indexable(obj) and type(key) is int:
+        return obj[_list_position(obj, key)]
     return None
+
+
+def _is_indexable(obj: Any) -> bool:
+    return isinstance(obj, list) and not isinstance(obj, JavaCollection)
+
+
+def _list_position(items: list[Any], key: int) -> int:
+    position = key + len(items) if key < 0 else key
+    if not 0 <= position < len(items):
+        raise JavaException("IndexOutOfBoundsException", f"Index {key} out of bounds for length {len(items)}")
+    return position
 
 
 def set_property(obj: Any, name: str, value: Any) -> None:
@@ -203,8 +217,8 @@ def set_index(obj: Any, key: Any, value: Any) -> None:
     """``#set($obj[key] = value)``: a map put or a list element replacement."""
     if isinstance(obj, dict):
         obj[key] = value
-    elif isinstance(obj, list) and type(key) is int:
-        LIST_METHODS["set"](obj, key, value)
+    elif _is_indexable(obj) and type(key) is int:
+        obj[_list_position(obj, key)] = value
 
 
 def java_type_name(obj: Any) -> str:
@@ -218,6 +232,8 @@ def java_type_name(obj: Any) -> str:
         float: "Double",
         JsonList: "JSONArray",
         JavaArray: "String[]",
+        JavaCollection: "Set",
+        JavaChar: "Character",
         list: "ArrayList",
         dict: "LinkedHashMap",
         MapEntry: "Map.Entry",

@@ -82,6 +82,8 @@ class Util(TemplateObject):
             return None
         try:
             return from_json_value(json.loads(text))
+        except RecursionError:
+            raise JavaException("JsonParseException", "$util.parseJson: the text nests too deeply") from None
         except ValueError as exc:
             raise JavaException("JsonParseException", f"$util.parseJson: invalid JSON: {exc}") from exc
 

@@ -15,6 +15,8 @@ LinkedHashMap          ``dict`` (insertion order kept)             ``{a=1, b=x}`
 ArrayList              ``list`` (VTL literals, ranges, keySet)     ``[1, two, 3.5]``
 json-smart JSONArray   :class:`JsonList` (arrays from JSON)        compact JSON ``["x","y"]``
 String[]               :class:`JavaArray` (``split``)              ``[Ljava.lang.String;@...``
+Set/Collection view    :class:`JavaCollection` (``keySet()``...)  ``[a, b]``
+Character              :class:`JavaChar` (``charAt``)              ``a``
 Map.Entry              :class:`MapEntry`                           ``a=1``
 =====================  ==========================================  ===========================
 """
@@ -38,6 +40,29 @@ class JavaArray(list[Any]):
     but printing it shows only Java's type tag and identity hash, never the items."""
 
     __slots__ = ()
+
+
+class JavaCollection(list[Any]):
+    """A map's ``keySet()``, ``values()`` or ``entrySet()`` view: it prints and iterates like a
+    list, but Java's Set/Collection has no ``get``, index or ``subList``."""
+
+    __slots__ = ()
+
+
+class JavaChar:
+    """A ``java.lang.Character`` (what ``charAt`` returns): prints as the character, but it is
+    not a String, so String methods and ``equals("a")`` do not apply to it."""
+
+    __slots__ = ("char",)
+
+    def __init__(self, char: str) -> None:
+        self.char = char
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, JavaChar) and other.char == self.char
+
+    def __hash__(self) -> int:
+        return hash(self.char)
 
 
 class MapEntry:
@@ -99,14 +124,25 @@ def to_java_string(value: Any) -> str:
         # Java prints an identity hash that changes every run; a fixed one keeps output stable.
         return "[Ljava.lang.String;@1b6d3586"
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(to_java_string(item) for item in value) + "]"
+        # Java's collections print "(this Collection)" for themselves; deeper cycles overflow.
+        return "[" + ", ".join("(this Collection)" if item is value else to_java_string(item) for item in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{to_java_string(k)}={to_java_string(v)}" for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ", ".join(f"{_entry_text(key, value)}={_entry_text(item, value)}" for key, item in value.items())
+            + "}"
+        )
+    if isinstance(value, JavaChar):
+        return value.char
     if isinstance(value, MapEntry):
         return f"{to_java_string(value.key)}={to_java_string(value.value)}"
     if isinstance(value, JavaObject):
         return f"{value.java_class_name}@apigw"
     return str(value)
+
+
+def _entry_text(item: Any, owner: dict[Any, Any]) -> str:
+    return "(this Map)" if item is owner else to_java_string(item)
 
 
 def java_double_to_string(value: float) -> str:

@@ -107,6 +107,30 @@ CASES = [
         "3 b 2.5 true 2[1, b, 2.5, 4] 1 [b, 2.5, 4][2.5, 4] false 2.5 [9, 4] [9] |false|",
     ),
     ("list-remove-index", "#set($l=[1,2,3])$l.remove(1) $l", "2 [1, 3]"),
+    ("negative-index-counts-from-the-end", "#set($l=[1,2,3])$l[-1] #set($l[-1] = 9)$l", "3[1, 2, 9]"),
+    (
+        "map-views-are-sets",
+        '#set($m={"a":1,"b":2})[$m.keySet().get(0)][$m.keySet()[0]] $m.keySet().size() $m.keySet().contains("a") $m.values()',
+        "[][] 2 true [1, 2]",
+    ),
+    (
+        "characters-are-not-strings",
+        '#set($s="abc")#set($c=$s.charAt(0))$c|$c.equals("a")|[$c.toUpperCase()]|#if($c == "a")eq#end',
+        "a|false|[]|eq",
+    ),
+    (
+        "double-int-value-saturates",
+        "#set($d = 4294967282.0)$d.intValue() #set($l = 4294967282)$l.intValue()",
+        "2147483647-14",
+    ),
+    ("decimal-range-bounds", "#set($d=2.7)#foreach($i in [1..$d])$i #end", "1 2 "),
+    ("unicode-escapes-in-double-quotes", "#set($s = \"a\\u0041b\")$s #set($t = 'a\\u0041b')$t", "aAba\\u0041b"),
+    (
+        "self-containing-collections",
+        "#set($m = {})#set($m.k = $m)$m #set($l = [])#set($ok = $l.add($l))$l",
+        "{k=(this Map)}[(this Collection)]",
+    ),
+    ("hash-codes", "#set($i = 5)#set($b = true)$i.hashCode() $b.hashCode() $b.compareTo(false)", "5 1231 1"),
     (
         "map-methods",
         '#set($m={"a":1})#set($ok=$m.put("b",2))<$ok> $m #set($o=$m.remove("a"))<$o> $m <$m.get("zz")> <$m.zz> $m.containsKey("b") $m.keySet() $m.values() $m.entrySet() $m.size() #foreach($e in $m.entrySet())$e.key:$e.value;$e.getKey()#end $m.isEmpty() <$m.empty> $m.containsValue(2)',
@@ -151,7 +175,7 @@ def test_api_gateway_null_rules(template: str, expected: str) -> None:
     [
         ('#set($s="x")$s.substring(5)', "StringIndexOutOfBoundsException: begin 5, end 1, length 1"),
         ("#set($l=[1])$l.get(9)", "IndexOutOfBoundsException: Index 9 out of bounds for length 1"),
-        ("#set($l=[1])$l[-1]", "IndexOutOfBoundsException"),
+        ("#set($l=[1])$l[-2]", "IndexOutOfBoundsException"),
         ('#set($s="x")$s.matches("(")', "PatternSyntaxException"),
         ("#set($l=[1,2,3])#foreach($i in $l)#set($d=$l.add(9))#end", "ConcurrentModificationException"),
         ('#set($s="x")$s.contains($nope)', "NullPointerException"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from apigw_cli.errors import RenderLimitExceeded, SandboxViolation
+from apigw_cli.errors import RenderLimitExceeded, SandboxViolation, TemplateRenderError, TemplateSyntaxError
 from apigw_cli.vtl import sandbox
 from apigw_cli.vtl.engine import compile_template
 from tests.helpers import json_request, render
@@ -110,3 +110,12 @@ def test_renders_do_not_leak_into_each_other() -> None:
     assert template.render({"context": {}}).output == "[1]"
     assert template.render({"context": {}}).output == "[1]"
     assert render("[$context.leak]") == "[]"
+
+
+def test_deep_nesting_is_an_error_not_a_crash() -> None:
+    with pytest.raises(RenderLimitExceeded, match="nests too deeply"):
+        render("#set($a = {})#set($b = {})#set($a.b = $b)#set($b.a = $a)$a")  # Java: StackOverflowError
+    with pytest.raises(TemplateRenderError, match="nests too deeply"):
+        render("$input.path('$')", json_request("[" * 100_000 + "]" * 100_000))
+    with pytest.raises(TemplateSyntaxError, match="nests too deeply"):
+        compile_template("#if(true)" * 3000 + "#end" * 3000, "t")
