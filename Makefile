@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install lint typecheck test cov docs-check demo bench smoke all clean
+.PHONY: install lint typecheck test cov docs-check demo bench smoke oracle all clean
 
 install: $(STAMP)
 
@@ -37,6 +37,10 @@ demo: install
 	@echo
 	@echo '$$ apigw render templates/error-mapping.vtl --response samples/backend-404.json --request samples/create-pet.json --json --deterministic'
 	@$(BIN)/apigw render templates/error-mapping.vtl --response samples/backend-404.json --request samples/create-pet.json --json --deterministic
+
+# Check the tests' Velocity expectations against real Velocity 1.7 (needs Java; see ../shared/oracle).
+oracle: install
+	APIGW_ORACLE=1 $(BIN)/pytest -q tests/test_oracle.py
 
 bench: install
 	$(BIN)/python bench/run.py
