@@ -8,32 +8,38 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from apigw_cli.errors import InputError
 
-#: Files larger than this are refused before reading (API Gateway's payload limit is 10 MB).
+#: Files larger than this are refused (API Gateway's payload limit is 10 MB).
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+#: Values a YAML document may hold once its aliases are expanded.
+MAX_EXPANDED_NODES = 1_000_000
 
 
 def read_text(path: str, *, what: str = "file") -> str:
-    """The text of ``path`` (``-`` is standard input), as UTF-8."""
-    if path == "-":
-        return sys.stdin.read()
-    file = Path(path)
+    """The text of ``path`` (``-`` is standard input), as UTF-8, byte for byte: line endings
+    are kept (a template's ``\r\n`` is part of what it renders)."""
+    name = "<stdin>" if path == "-" else path
     try:
-        if file.stat().st_size > MAX_DOCUMENT_BYTES:
-            raise InputError(f"{path}: the {what} is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB")
-        return file.read_text(encoding="utf-8")
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+        else:
+            with open(path, "rb") as file:
+                raw = file.read(MAX_DOCUMENT_BYTES + 1)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such {what}") from None
+        raise InputError(f"{name}: no such {what}") from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a {what}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: the {what} is not UTF-8 text (byte {exc.start})") from None
+        raise InputError(f"{name}: is a directory, expected a {what}") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the {what}: {exc.strerror}") from None
+        raise InputError(f"{name}: cannot read the {what}: {exc.strerror}") from None
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise InputError(f"{name}: the {what} is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: the {what} is not UTF-8 text (byte {exc.start})") from None
 
 
 def load_document(path: str, *, what: str = "file") -> Any:
@@ -54,13 +60,28 @@ def _parse(text: str, name: str) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
-    import yaml  # noqa: PLC0415 - costly import, only for YAML files
+    import yaml  # costly import, only for YAML files
 
     try:
-        return yaml.safe_load(text)
+        document = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark is not None else name
         raise InputError(f"{where}: invalid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: invalid YAML: {exc}") from None
+    if _expanded_size(document, {}) > MAX_EXPANDED_NODES:
+        raise InputError(f"{name}: YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values")
+    return document
+
+
+def _expanded_size(node: Any, sizes: dict[int, int]) -> int:
+    """How many values ``node`` holds once YAML aliases are copied out (each shared node is
+    measured once), so an alias bomb is refused before anything walks it."""
+    if not isinstance(node, dict | list):
+        return 1
+    known = sizes.get(id(node))
+    if known is None:
+        children = node.values() if isinstance(node, dict) else node
+        known = sizes[id(node)] = 1 + sum(_expanded_size(child, sizes) for child in children)
+    return known

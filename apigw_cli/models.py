@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 #: Multi-valued parameters keep every value in order; the single-valued view is the last one,
 #: as API Gateway gives it (spec §7.1, §12.11).
@@ -68,12 +71,21 @@ class Response:
 
 def header_value(headers: MultiValues, name: str) -> str | None:
     """The last value of a header, its name matched case-insensitively."""
+    values = find_header(headers, name)
+    return values[-1] if values else None
+
+
+def find_header(headers: Mapping[str, T], name: str) -> T | None:
+    """A header by name: the exact spelling first, else any spelling (names are
+    case-insensitive in HTTP).
+
+    >>> find_header({"Content-Type": "a"}, "content-type"), find_header({}, "x")
+    ('a', None)
+    """
+    if name in headers:
+        return headers[name]
     wanted = name.lower()
-    found: str | None = None
-    for key, values in headers.items():
-        if key.lower() == wanted and values:
-            found = values[-1]
-    return found
+    return next((value for key, value in headers.items() if key.lower() == wanted), None)
 
 
 def decode_body(body: str | None, is_base64_encoded: bool) -> str:
@@ -95,8 +107,9 @@ class RenderResult:
 
     #: The rendered text, exactly as API Gateway would produce it.
     output: str
-    #: ``$context.requestOverride`` as the template left it: ``header``, ``path``, ``querystring``.
-    request_override: dict[str, dict[str, str]]
+    #: ``$context.requestOverride`` as the template left it: ``header``, ``path``, ``querystring``
+    #: (JSON-safe data, as every field here).
+    request_override: dict[str, Any]
     #: ``$context.responseOverride`` as the template left it: ``header``, ``status`` and any
     #: other key the template set.
     response_override: dict[str, Any]

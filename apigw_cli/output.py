@@ -12,8 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from apigw_cli.errors import ApigwError
-from apigw_cli.vtl.values import to_java_string
+from apigw_cli.errors import ApigwError, InputError
 
 
 @dataclass
@@ -37,20 +36,26 @@ def _is_tty(stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
+def _stdout(streams: Streams) -> TextIO:
+    if streams.stdout is None:  # started with stdout closed (`apigw ... >&-`)
+        raise InputError("cannot write the output: standard output is closed")
+    return streams.stdout
+
+
 def write_payload(text: str, streams: Streams | None = None) -> None:
     """The payload exactly, byte for byte: no newline added, no colour. On a terminal, a
     newline goes to stderr when the payload lacks one, so the prompt starts on its own line."""
     streams = streams or Streams()
-    streams.stdout.write(text)
+    _stdout(streams).write(text)
     streams.stdout.flush()
     if text and not text.endswith("\n") and streams.stdout_is_tty and streams.stderr_is_tty:
         streams.stderr.write("\n")
 
 
 def write_json(document: Any, streams: Streams | None = None) -> None:
-    """One JSON document on stdout; values JSON lacks print as Java would show them."""
+    """One JSON document on stdout (the core hands over JSON-safe data)."""
     streams = streams or Streams()
-    streams.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=to_java_string) + "\n")
+    _stdout(streams).write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def report_warnings(warnings: list[str], streams: Streams | None = None) -> None:
@@ -64,6 +69,8 @@ def report_error(error: ApigwError, streams: Streams | None = None) -> None:
 
 
 def _diagnostic(level: str, message: str, excerpt: str, hint: str | None, colour: str, streams: Streams) -> None:
+    if streams.stderr is None:  # started with stderr closed: nowhere to say it
+        return
     lines = [f"apigw: {level}: {message}"]
     if excerpt:
         lines.extend(f"  {line}" for line in excerpt.splitlines())

@@ -11,6 +11,7 @@ from apigw_cli.vtl.context import Identity, build_context, new_overrides
 from apigw_cli.vtl.engine import Template
 from apigw_cli.vtl.input import Input
 from apigw_cli.vtl.util import Util
+from apigw_cli.vtl.values import to_json_safe
 
 #: Content types whose empty body API Gateway presents as ``{}`` (spec §6.3, §12.8).
 _JSON_TYPES = ("application/json", "application/vnd.api+json")
@@ -70,16 +71,10 @@ def render_template(
     outcome = template.render(variables)
     return RenderResult(
         output=outcome.output,
-        request_override={part: dict(values) for part, values in request_override.items()},
-        response_override=_plain(response_override),
+        request_override=to_json_safe(request_override),
+        response_override=to_json_safe(response_override),
         warnings=[f"{template.name}:{warning}" for warning in outcome.warnings],
     )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
 
 
 def check_json_output(output: str) -> None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from apigw_cli.documents import load_document
-from apigw_cli.errors import InputError
+from apigw_cli.errors import InputError, UsageError
 from apigw_cli.models import MultiValues, Request, Response
+from apigw_cli.vtl.context import OVERRIDE_KEYS
 
 REQUEST_KEYS = frozenset(
     {"method", "path", "resource", "headers", "multiValueHeaders", "query", "multiValueQuery", "pathParameters",
@@ -177,6 +179,8 @@ def _context(fields: _Fields) -> dict[str, Any]:
         raise fields.error("context", f"expected a mapping, got {_kind(raw)}")
     nested: dict[str, Any] = {}
     for dotted, value in raw.items():
+        if str(dotted).split(".", 1)[0] in OVERRIDE_KEYS:
+            raise fields.error(f"context.{dotted}", "overrides are what a template sets, not part of a request")
         set_dotted(nested, str(dotted), value)
     return nested
 
@@ -217,6 +221,10 @@ def request_from_mapping(data: Any, source: str) -> Request:
     )
 
 
+#: requestContext fields apigw derives from the request itself.
+_EVENT_DERIVED = frozenset({"httpMethod", "stage", "path", "resourcePath", "requestOverride", "responseOverride"})
+
+
 def request_from_event(data: Any, source: str) -> Request:
     """A Lambda proxy integration event (payload format 1.0, spec §7.1)."""
     fields = _Fields(data, source, None, "Lambda proxy event")
@@ -238,7 +246,8 @@ def request_from_event(data: Any, source: str) -> Request:
         "isBase64Encoded": fields.data.get("isBase64Encoded"),
     }
     request = request_from_mapping({key: value for key, value in event.items() if value is not None}, source)
-    request.context = dict(request_context)
+    # The request's own fields carry these, so flags such as -X and --stage can change them.
+    request.context = {key: value for key, value in request_context.items() if key not in _EVENT_DERIVED}
     return request
 
 
@@ -246,7 +255,7 @@ def response_from_mapping(data: Any, source: str) -> Response:
     """A response file's content: the integration (backend) response."""
     fields = _Fields(data, source, RESPONSE_KEYS, "response")
     status_text = fields.text("status", "200")
-    if not status_text.isdigit() or not 100 <= int(status_text) <= 599:
+    if not re.fullmatch(r"[1-5][0-9][0-9]", status_text):
         raise fields.error("status", f"expected an HTTP status from 100 to 599, got {status_text!r}")
     body, is_base64 = _body(fields)
     return Response(
@@ -291,6 +300,8 @@ def apply_flags(request: Request, flags: RequestFlags) -> Request:
     request.path_parameters.update(flags.path_parameters)
     request.stage_variables.update(flags.stage_variables)
     for dotted, value in flags.context:
+        if dotted.split(".", 1)[0] in OVERRIDE_KEYS:
+            raise UsageError(f"--context {dotted}: overrides are what a template sets, not part of a request")
         set_dotted(request.context, dotted, value)
     if flags.body is not None:
         request.body, request.is_base64_encoded = flags.body, False

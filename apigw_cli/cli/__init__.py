@@ -27,7 +27,7 @@ EXIT_CODES_HELP = "\n".join(
             (ExitStatus.OK, "success"),
             (ExitStatus.DIFFERENT, "a check failed (diff found differences, --check-json)"),
             (ExitStatus.USAGE, "bad usage: options or arguments"),
-            (ExitStatus.INPUT, "a file, sample or definition could not be read"),
+            (ExitStatus.INPUT, "a file could not be read or parsed, or the output written"),
             (ExitStatus.TEMPLATE, "template syntax or render error"),
             (ExitStatus.SANDBOX, "the template hit the sandbox or a render limit"),
             (ExitStatus.INTEGRATION, "the simulated backend failed"),
@@ -54,6 +54,15 @@ class ApigwGroup(TyperGroup):
         except KeyboardInterrupt:
             sys.stderr.write("apigw: interrupted\n")
             ctx.exit(ExitStatus.INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (`apigw render ... | head -c 10`): nothing more to say.
+            _silence_stdout()
+            ctx.exit(ExitStatus.OK)
+        except OSError as exc:
+            if exc.filename is not None or not _is_output_error(exc):
+                raise
+            sys.stderr.write(f"apigw: error: cannot write the output: {exc.strerror or exc}\n")
+            ctx.exit(ExitStatus.INPUT)
         except (typer.Exit, typer.Abort, typer._click.exceptions.ClickException):
             raise
         except Exception as exc:
@@ -64,6 +73,20 @@ class ApigwGroup(TyperGroup):
                 "hint: this is a bug in apigw; rerun with --traceback and report it\n"
             )
             ctx.exit(ExitStatus.INTERNAL)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _is_output_error(exc: OSError) -> bool:
+    import errno
+
+    return exc.errno in (errno.EBADF, errno.EPIPE, errno.ENOSPC, errno.EIO)
 
 
 app = typer.Typer(

@@ -79,8 +79,14 @@ def render(
     from apigw_cli.vtl.context import Identity
     from apigw_cli.vtl.engine import compile_template
 
-    if template == "-" and input_file == "-":
-        raise UsageError("TEMPLATE and --input cannot both read standard input")
+    stdin_readers = [
+        label
+        for label, value in (("TEMPLATE", template), ("--input", input_file), ("--request", request_file),
+                             ("--event", event_file), ("--response", response_file))
+        if value == "-"
+    ]  # fmt: skip
+    if len(stdin_readers) > 1:
+        raise UsageError(f"{' and '.join(stdin_readers)} cannot share standard input; give files for all but one")
     if request_file and event_file:
         raise UsageError("--request and --event are alternatives; give one")
 

@@ -12,16 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from apigw_cli.errors import RenderLimitExceeded, SandboxViolation, TemplateRenderError
+from apigw_cli.errors import RenderLimitExceeded, SandboxViolation, TemplatePositionError, TemplateRenderError
 from apigw_cli.vtl import nodes, operators
-from apigw_cli.vtl.methods import JavaException
+from apigw_cli.vtl.limits import MAX_FOREACH_ITERATIONS, MAX_RANGE_ITEMS, LimitReached
+from apigw_cli.vtl.methods import JavaException, java_int_value, map_key
 from apigw_cli.vtl.parser import position
 from apigw_cli.vtl.runtime import (
     BreakScope,
     DefinedBlock,
     Evaluate,
     ForeachScope,
-    LimitReached,
     Macro,
     RenderState,
     RenderWarning,
@@ -31,9 +31,6 @@ from apigw_cli.vtl.runtime import (
     Writer,
 )
 from apigw_cli.vtl.sandbox import (
-    MAX_FOREACH_ITERATIONS,
-    MAX_OUTPUT_CHARS,
-    MAX_RANGE_ITEMS,
     SandboxRefusal,
     UnknownMember,
     call_method,
@@ -47,6 +44,8 @@ from apigw_cli.vtl.sandbox import (
 from apigw_cli.vtl.values import JavaArray, JsonList, to_output_text
 
 Test = Callable[[RenderState], bool]
+#: Name given to the text of an ``#evaluate`` while it compiles.
+EVALUATED_NAME = "#evaluate"
 #: Compiles the text of an ``#evaluate`` into a runnable template (set by the engine).
 EvaluateCompiler = Callable[[str], "CompiledBody"]
 
@@ -300,17 +299,32 @@ class Compiler:
         text_of = self.expression(statement.expression)
         compile_evaluated = self.compile_evaluated
 
+        offset = statement.offset
+
         def run_evaluate(state: RenderState) -> None:
             text = text_of(state)
             if text is None:
                 return
-            body = compile_evaluated(to_output_text(text))
-            for macro_name, macro in body.macros.items():
-                state.macros.setdefault(macro_name, macro)
             try:
+                body = compile_evaluated(to_output_text(text))
+                for macro_name, macro in body.macros.items():
+                    state.macros.setdefault(macro_name, macro)
                 _render_nested(state, body.run)
             except StopRender:
                 pass  # #stop ends only the evaluated text
+            except TemplatePositionError as exc:
+                if exc.name != EVALUATED_NAME:
+                    raise
+                # Locate the error at the #evaluate, and say where in the evaluated text it is.
+                inner = type(exc) if isinstance(exc, TemplateRenderError) else TemplateRenderError
+                line, column, source_line = position(self.source, offset)
+                raise inner(
+                    f"in the text of #evaluate, line {exc.line}, column {exc.column}: {exc.message}",
+                    name=self.name,
+                    line=line,
+                    column=column,
+                    source_line=source_line,
+                ) from exc
 
         return run_evaluate
 
@@ -329,7 +343,15 @@ class Compiler:
             return lambda state: [item(state) for item in items]
         if isinstance(expr, nodes.MapLiteral):
             entries = [(self.expression(key), self.expression(value)) for key, value in expr.entries]
-            return lambda state: {key(state): value(state) for key, value in entries}
+            offset = expr.offset
+
+            def evaluate_map(state: RenderState) -> dict[Any, Any]:
+                try:
+                    return {map_key(key(state)): value(state) for key, value in entries}
+                except JavaException as exc:
+                    self.error(offset, exc)
+
+            return evaluate_map
         if isinstance(expr, nodes.RangeLiteral):
             return self.range_(expr)
         if isinstance(expr, nodes.Not):
@@ -345,7 +367,9 @@ class Compiler:
             outer, state.out = state.out, Writer()
             try:
                 body(state)
-                return state.out.text()
+                text = state.out.text()
+                state.check_value(text)
+                return text
             except LimitReached as exc:
                 self.error(offset, exc)
             finally:
@@ -361,7 +385,7 @@ class Compiler:
             start, end = start_of(state), end_of(state)
             if not (operators.is_number(start) and operators.is_number(end)):
                 return None
-            start, end = int(start), int(end)  # Velocity takes each bound's intValue()
+            start, end = java_int_value(start), java_int_value(end)  # Velocity takes intValue()
             if abs(end - start) >= MAX_RANGE_ITEMS:
                 self.error(offset, LimitReached(f"a range of more than {MAX_RANGE_ITEMS:,} items"))
             step = 1 if end >= start else -1
@@ -381,13 +405,26 @@ class Compiler:
 
             def evaluate_add(state: RenderState) -> Any:
                 result = operators.add(left(state), right(state), left_source, right_source)
-                if type(result) is str and len(result) > MAX_OUTPUT_CHARS:
-                    self.error(offset, LimitReached(f"a string longer than {MAX_OUTPUT_CHARS:,} characters"))
+                self.checked(state, offset, result)
                 return result
 
             return evaluate_add
         arithmetic = _ARITHMETIC[op]
-        return lambda state: arithmetic(left(state), right(state))
+        offset = expr.offset
+
+        def evaluate_arithmetic(state: RenderState) -> Any:
+            result = arithmetic(left(state), right(state))
+            self.checked(state, offset, result)
+            return result
+
+        return evaluate_arithmetic
+
+    def checked(self, state: RenderState, offset: int, value: Any) -> None:
+        """Apply the size limits to a value the template just made (see ``check_value``)."""
+        try:
+            state.check_value(value)
+        except LimitReached as exc:
+            self.error(offset, exc)
 
     def reference(self, reference: nodes.Reference) -> Evaluate:
         name = reference.name
@@ -423,7 +460,12 @@ class Compiler:
             arguments = [self.expression(argument) for argument in accessor.args]
 
             def access(state: RenderState, value: Any) -> Any:
-                return call_method(value, name, [argument(state) for argument in arguments])
+                state.step()
+                result = call_method(value, name, [argument(state) for argument in arguments])
+                state.check_value(result)
+                if isinstance(value, list | dict):
+                    state.check_value(value)  # the call may have grown its receiver
+                return result
 
         else:
             key_of = self.expression(accessor.key)

@@ -14,7 +14,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from apigw_cli.models import find_header
 from apigw_cli.vtl.methods import JavaException
+from apigw_cli.vtl.values import NullPrintingMap
 
 #: Values used when the request does not say otherwise; all documented in the README.
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -73,13 +75,21 @@ def format_request_time(epoch_ms: int) -> str:
 
 class OverrideMap(dict[str, Any]):
     """A ``requestOverride``/``responseOverride`` map: each key may be set once; API Gateway
-    answers a second assignment with a 5XX (spec §6.6)."""
+    answers a second assignment with a 5XX (spec §6.6). ``parts`` are nested override maps
+    (``header``...), whose entries are set rather than the part itself."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, parts: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.label = label
+        for part in parts:
+            dict.__setitem__(self, part, OverrideMap(f"{label}.{part}"))
 
     def __setitem__(self, key: str, value: Any) -> None:
+        if isinstance(self.get(key), OverrideMap):
+            raise JavaException(
+                "OverrideException",
+                f"$context.{self.label}.{key} holds overrides; set its entries ($context.{self.label}.{key}.NAME)",
+            )
         if key in self:
             raise JavaException(
                 "OverrideException",
@@ -88,12 +98,16 @@ class OverrideMap(dict[str, Any]):
         super().__setitem__(key, value)
 
 
-def new_overrides() -> tuple[dict[str, Any], dict[str, Any]]:
+#: ``$context`` keys that are the template's output, never a request's input.
+OVERRIDE_KEYS = ("requestOverride", "responseOverride")
+
+
+def new_overrides() -> tuple[OverrideMap, OverrideMap]:
     """Fresh ``requestOverride`` and ``responseOverride`` maps."""
-    request_override = {part: OverrideMap(f"requestOverride.{part}") for part in ("header", "path", "querystring")}
-    response_override = OverrideMap("responseOverride")
-    dict.__setitem__(response_override, "header", OverrideMap("responseOverride.header"))
-    return request_override, response_override
+    return (
+        OverrideMap("requestOverride", ("header", "path", "querystring")),
+        OverrideMap("responseOverride", ("header",)),
+    )
 
 
 def build_context(
@@ -105,13 +119,12 @@ def build_context(
     headers: dict[str, str],
     identity: Identity,
     overrides: dict[str, Any],
-    request_override: dict[str, Any],
-    response_override: dict[str, Any],
+    request_override: OverrideMap,
+    response_override: OverrideMap,
 ) -> dict[str, Any]:
     """``$context`` for one request. ``headers`` are the single-valued request headers;
     ``overrides`` (nested) replace any default, e.g. ``{"identity": {"sourceIp": ...}}``."""
-    lowered = {name.lower(): value for name, value in headers.items()}
-    forwarded = lowered.get("x-forwarded-for", "").split(",")[0].strip()
+    forwarded = (find_header(headers, "X-Forwarded-For") or "").split(",")[0].strip()
     api_id = DEFAULT_API_ID
     domain = f"{api_id}.execute-api.{DEFAULT_REGION}.amazonaws.com"
     context: dict[str, Any] = {
@@ -139,7 +152,7 @@ def build_context(
             "principalOrgId": None,
             "sourceIp": forwarded or DEFAULT_SOURCE_IP,
             "user": None,
-            "userAgent": lowered.get("user-agent", DEFAULT_USER_AGENT),
+            "userAgent": find_header(headers, "User-Agent") or DEFAULT_USER_AGENT,
             "userArn": None,
             "vpcId": None,
             "vpceId": None,
@@ -158,13 +171,16 @@ def build_context(
         "wafResponseCode": None,
         "webaclArn": None,
     }
-    _deep_merge(context, overrides)
+    _deep_merge(context, {key: value for key, value in overrides.items() if key not in OVERRIDE_KEYS})
     authorizer = context.get("authorizer")
     if isinstance(authorizer, dict):
         # Lambda authorizer context values always reach templates as strings (spec §6.2).
         for key, value in authorizer.items():
             if key != "claims" and value is not None and not isinstance(value, str | dict | list):
                 authorizer[key] = "true" if value is True else "false" if value is False else str(value)
+        if isinstance(authorizer.get("claims"), dict):
+            # $context.authorizer.claims.X is a claim, but the map itself is null (spec §6.2).
+            authorizer["claims"] = NullPrintingMap(authorizer["claims"])
     return context
 
 

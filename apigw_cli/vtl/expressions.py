@@ -76,10 +76,15 @@ def _element(kind: type[Any], source: str, offset: int) -> Any:
     except _as.TemplateSyntaxError as exc:
         expected = _AIRSPEED_MESSAGE.search(str(exc))
         message = expected.group(1) if expected else "invalid expression"
-        offset = exc.element.end
-        found = source[offset : offset + 20].split("\n", 1)[0]
+        text = exc.element.full_text()
+        error_offset = exc.element.end
+        if text is not source:
+            # airspeed parses a "string literal" on its own: place its error in the template.
+            base = source.find(text, offset)
+            error_offset = base + error_offset if base >= 0 else offset
+        found = source[error_offset : error_offset + 20].split("\n", 1)[0]
         message += f", found {found!r}" if found else ", found the end of the template"
-        raise ExpressionSyntaxError(message, offset) from exc
+        raise ExpressionSyntaxError(message, error_offset) from exc
 
 
 def parse_reference(source: str, offset: int, parse_text: TextParser) -> tuple[nodes.Reference, int] | None:
@@ -158,6 +163,8 @@ def parse_assignment(source: str, offset: int, parse_text: TextParser) -> tuple[
 
 def _reference(element: Any, source: str, parse_text: TextParser) -> nodes.Reference:
     accessors: list[nodes.Accessor] = []
+    if element.expression is None:
+        raise ExpressionSyntaxError("expected a name after '$'", element.start)
     root = element.expression.part
     if root.parameters is not None:
         raise ExpressionSyntaxError("a reference name cannot be called", root.parameters.start)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+from apigw_cli.models import find_header
 from apigw_cli.vtl.jsonpath import JsonPathError, compile_path
 from apigw_cli.vtl.methods import JavaException, NoSuchMethod
 from apigw_cli.vtl.sandbox import TemplateObject
 from apigw_cli.vtl.values import JsonList, from_json_value, to_json_text
 
 _UNPARSED = object()
+_ALL = object()  # params() without an argument
 
 
 class Input(TemplateObject):
@@ -90,20 +92,17 @@ class Input(TemplateObject):
         matches nothing gives ``null`` (unconfirmed; Jayway serialises the missing value)."""
         return to_json_text(self._select(path))
 
-    def params(self, name: Any = None) -> Any:
+    def params(self, name: Any = _ALL) -> Any:
         """``$input.params()``: ``{path, querystring, header}``; ``$input.params(x)``: the value
         of ``x`` from the path, then the query string, then the headers, else ``""``."""
-        if name is None:
+        if name is _ALL:
             return {"path": dict(self._path), "querystring": dict(self._query), "header": dict(self._headers)}
+        if name is None:
+            return ""
         if not isinstance(name, str):
             raise NoSuchMethod
         for source in (self._path, self._query):
             if name in source:
                 return source[name]
-        if name in self._headers:
-            return self._headers[name]
-        wanted = name.lower()
-        for header, value in self._headers.items():
-            if header.lower() == wanted:
-                return value
-        return ""
+        header = find_header(self._headers, name)
+        return "" if header is None else header

@@ -249,6 +249,8 @@ class _Parser:
         if slice_match and ":" in inner:
             self.definite = False
             start, stop, step = (int(group) if group else None for group in slice_match.groups())
+            if step == 0:
+                raise self.fail("a slice step cannot be 0")
             return _slice(start, stop, step)
         parts = inner.split(",")
         indexes = []

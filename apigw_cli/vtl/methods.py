@@ -22,12 +22,14 @@ from apigw_cli.vtl.javaregex import (
     java_replacement,
     java_split,
 )
+from apigw_cli.vtl.limits import MAX_COLLECTION_ITEMS, MAX_OUTPUT_CHARS, LimitReached
 from apigw_cli.vtl.operators import is_number, java_equals
 from apigw_cli.vtl.values import JavaArray, JavaChar, JavaCollection, MapEntry, to_java_string
 
 Method = Callable[..., Any]
 
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 #: Java's ``trim`` removes every character up to U+0020, not Unicode whitespace.
 _TRIMMED = "".join(chr(code) for code in range(0x21))
@@ -59,6 +61,16 @@ def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise NoSuchMethod
     return value
+
+
+def map_key(key: Any) -> Any:
+    """A value used as a map key. Java hashes lists and maps too; Python cannot, and apigw
+    says so rather than guess."""
+    try:
+        hash(key)
+    except TypeError:
+        raise JavaException("UnsupportedOperationException", "apigw cannot use a list or a map as a map key") from None
+    return key
 
 
 def _regex(pattern: Any) -> re.Pattern[str]:
@@ -162,22 +174,48 @@ def _equals_ignore_case(self: str, other: Any) -> bool:
     return self.lower() == other.lower()
 
 
+def _bounded(size: int) -> None:
+    """Refuse a string before building it (a replace can square a string's length)."""
+    if size > MAX_OUTPUT_CHARS:
+        raise LimitReached(f"a string of more than {MAX_OUTPUT_CHARS:,} characters")
+
+
 def _replace(self: str, target: Any, replacement: Any) -> str:
-    return self.replace(_text(target), _text(replacement))
+    old, new = _text(target), _text(replacement)
+    if len(new) > len(old):
+        _bounded(len(self) + self.count(old) * (len(new) - len(old)) if old else len(self) * (len(new) + 1))
+    return self.replace(old, new)
+
+
+def _regex_replace(self: str, pattern: Any, replacement: Any, count: int) -> str:
+    expand = java_replacement(_text(replacement))
+    size = len(self)
+
+    def bounded_expand(match: re.Match[str]) -> str:
+        nonlocal size
+        text = expand(match)
+        size += len(text) - (match.end() - match.start())
+        _bounded(size)
+        return text
+
+    try:
+        return _regex(pattern).sub(bounded_expand, self, count=count)
+    except JavaRegexError as exc:
+        raise JavaException("IllegalArgumentException", str(exc)) from exc
 
 
 def _replace_all(self: str, pattern: Any, replacement: Any) -> str:
-    try:
-        return _regex(pattern).sub(java_replacement(_text(replacement)), self)
-    except JavaRegexError as exc:
-        raise JavaException("IllegalArgumentException", str(exc)) from exc
+    return _regex_replace(self, pattern, replacement, 0)
 
 
 def _replace_first(self: str, pattern: Any, replacement: Any) -> str:
-    try:
-        return _regex(pattern).sub(java_replacement(_text(replacement)), self, count=1)
-    except JavaRegexError as exc:
-        raise JavaException("IllegalArgumentException", str(exc)) from exc
+    return _regex_replace(self, pattern, replacement, 1)
+
+
+def _concat(self: str, other: Any) -> str:
+    text = _text(other)
+    _bounded(len(self) + len(text))
+    return self + text
 
 
 def _split(self: str, pattern: Any, limit: Any = 0) -> JavaArray:
@@ -205,7 +243,7 @@ STRING_METHODS: dict[str, Method] = {
     "lastIndexOf": _last_index_of,
     "substring": _substring,
     "subSequence": _substring,
-    "concat": lambda self, other: self + _text(other),
+    "concat": _concat,
     "replace": _replace,
     "replaceAll": _replace_all,
     "replaceFirst": _replace_first,
@@ -239,15 +277,19 @@ COLLECTION_METHODS: dict[str, Method] = {
 }
 
 
-def _list_index(self: list[Any], index: Any, *, allow_end: bool = False) -> int:
+def list_position(items: list[Any], index: Any, *, from_end: bool = False, allow_end: bool = False) -> int:
+    """The position ``index`` names in ``items``; ``from_end`` lets a negative index count
+    from the end (Velocity's ``$list[-1]``), ``allow_end`` accepts ``len`` (for inserting)."""
     position = _int(index)
-    if not 0 <= position < len(self) + (1 if allow_end else 0):
-        raise JavaException("IndexOutOfBoundsException", f"Index {position} out of bounds for length {len(self)}")
+    if from_end and position < 0:
+        position += len(items)
+    if not 0 <= position < len(items) + (1 if allow_end else 0):
+        raise JavaException("IndexOutOfBoundsException", f"Index {index} out of bounds for length {len(items)}")
     return position
 
 
 def _list_get(self: list[Any], index: Any) -> Any:
-    return self[_list_index(self, index)]
+    return self[list_position(self, index)]
 
 
 _ABSENT = object()
@@ -257,20 +299,22 @@ def _list_add(self: list[Any], first: Any, second: Any = _ABSENT) -> Any:
     if second is _ABSENT:  # add(E) appends; add(int, E) inserts
         self.append(first)
         return True
-    self.insert(_list_index(self, first, allow_end=True), second)
+    self.insert(list_position(self, first, allow_end=True), second)
     return None
 
 
 def _list_add_all(self: list[Any], items: Any) -> bool:
     if not isinstance(items, list):
         raise NoSuchMethod
+    if len(self) + len(items) > MAX_COLLECTION_ITEMS:
+        raise LimitReached(f"a list or map of more than {MAX_COLLECTION_ITEMS:,} items")
     self.extend(items)
     return bool(items)
 
 
 def _list_remove(self: list[Any], item: Any) -> Any:
     if type(item) is int:  # remove(int index) is the closer overload for an Integer
-        return self.pop(_list_index(self, item))
+        return self.pop(list_position(self, item))
     for position, candidate in enumerate(self):
         if java_equals(candidate, item):
             del self[position]
@@ -279,7 +323,7 @@ def _list_remove(self: list[Any], item: Any) -> Any:
 
 
 def _list_set(self: list[Any], index: Any, item: Any) -> Any:
-    position = _list_index(self, index)
+    position = list_position(self, index)
     previous = self[position]
     self[position] = item
     return previous
@@ -329,7 +373,7 @@ ARRAY_METHODS: dict[str, Method] = {
 
 
 def _map_put(self: dict[Any, Any], key: Any, value: Any) -> Any:
-    previous = self.get(key)
+    previous = self.get(map_key(key))
     self[key] = value
     return previous
 
@@ -342,7 +386,7 @@ def _map_put_all(self: dict[Any, Any], other: Any) -> None:
 
 
 def _map_put_if_absent(self: dict[Any, Any], key: Any, value: Any) -> Any:
-    previous = self.get(key)
+    previous = self.get(map_key(key))
     if previous is None:
         self[key] = value
     return previous
@@ -351,14 +395,14 @@ def _map_put_if_absent(self: dict[Any, Any], key: Any, value: Any) -> Any:
 MAP_METHODS: dict[str, Method] = {
     "size": len,
     "isEmpty": lambda self: not self,
-    "get": lambda self, key: self.get(key),
-    "getOrDefault": lambda self, key, default: self.get(key, default),
-    "containsKey": lambda self, key: key in self,
+    "get": lambda self, key: self.get(map_key(key)),
+    "getOrDefault": lambda self, key, default: self.get(map_key(key), default),
+    "containsKey": lambda self, key: map_key(key) in self,
     "containsValue": lambda self, value: any(java_equals(item, value) for item in self.values()),
     "put": _map_put,
     "putAll": _map_put_all,
     "putIfAbsent": _map_put_if_absent,
-    "remove": lambda self, key: self.pop(key, None),
+    "remove": lambda self, key: self.pop(map_key(key), None),
     "clear": lambda self: self.clear(),
     "keySet": lambda self: JavaCollection(self.keys()),
     "values": lambda self: JavaCollection(self.values()),
@@ -377,7 +421,7 @@ ENTRY_METHODS: dict[str, Method] = {
 # -- java.lang.Integer / Long / Double, java.lang.Boolean -----------------------------------
 
 
-def _int_value(self: int | float) -> int:
+def java_int_value(self: int | float) -> int:
     """``intValue()``: a long wraps to 32 bits; a double truncates and saturates (NaN is 0)."""
     if isinstance(self, float):
         if math.isnan(self):
@@ -385,6 +429,15 @@ def _int_value(self: int | float) -> int:
         return _INT_MAX if self >= _INT_MAX else _INT_MIN if self <= _INT_MIN else int(self)
     whole = self & 0xFFFFFFFF
     return whole - 2**32 if whole > _INT_MAX else whole
+
+
+def _long_value(self: int | float) -> int:
+    """``longValue()``: a double truncates and saturates to 64 bits (NaN is 0)."""
+    if isinstance(self, float):
+        if math.isnan(self):
+            return 0
+        return _LONG_MAX if self >= _LONG_MAX else _LONG_MIN if self <= _LONG_MIN else int(self)
+    return self
 
 
 def _number_hash(self: int | float) -> int:
@@ -395,7 +448,7 @@ def _number_hash(self: int | float) -> int:
         return self
     else:
         bits = self & 0xFFFFFFFFFFFFFFFF
-    return _int_value((bits ^ (bits >> 32)) & 0xFFFFFFFF)
+    return java_int_value((bits ^ (bits >> 32)) & 0xFFFFFFFF)
 
 
 def _compare_numbers(self: int | float, other: Any) -> int:
@@ -405,8 +458,8 @@ def _compare_numbers(self: int | float, other: Any) -> int:
 
 
 NUMBER_METHODS: dict[str, Method] = {
-    "intValue": _int_value,
-    "longValue": lambda self: int(self),
+    "intValue": java_int_value,
+    "longValue": _long_value,
     "doubleValue": lambda self: float(self),
     "compareTo": _compare_numbers,
     "equals": _equals,

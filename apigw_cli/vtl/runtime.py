@@ -7,13 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from apigw_cli.vtl.sandbox import (
+from apigw_cli.vtl.limits import (
     MAX_CALL_DEPTH,
+    MAX_COLLECTION_ITEMS,
+    MAX_INTEGER_BITS,
     MAX_OUTPUT_CHARS,
     MAX_RENDER_SECONDS,
+    MAX_TEXT_BUILT_CHARS,
     MAX_TOTAL_ITERATIONS,
-    TemplateObject,
+    LimitReached,
 )
+from apigw_cli.vtl.sandbox import TemplateObject
 
 #: A compiled statement: renders into the state's current writer.
 Run = Callable[["RenderState"], None]
@@ -27,10 +31,6 @@ class StopRender(Exception):
 
 class BreakScope(Exception):
     """``#break``: leaves the innermost ``#foreach``, macro, ``#define`` or template."""
-
-
-class LimitReached(Exception):
-    """A render limit was exceeded; the compiler adds the template position."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class RenderWarning:
 
 
 class Writer:
-    """Collects output; refuses to grow past :data:`~apigw_cli.vtl.sandbox.MAX_OUTPUT_CHARS`."""
+    """Collects output; refuses to grow past :data:`~apigw_cli.vtl.limits.MAX_OUTPUT_CHARS`."""
 
     __slots__ = ("parts", "size")
 
@@ -58,7 +58,7 @@ class Writer:
     def write(self, text: str) -> None:
         self.size += len(text)
         if self.size > MAX_OUTPUT_CHARS:
-            raise LimitReached(f"the output is larger than {MAX_OUTPUT_CHARS:,} characters (API Gateway's 10 MB limit)")
+            raise LimitReached(f"text of more than {MAX_OUTPUT_CHARS:,} characters (API Gateway's 10 MB payload limit)")
         self.parts.append(text)
 
     def text(self) -> str:
@@ -153,14 +153,17 @@ class RenderState:
         self.out = Writer()
         self.warnings: list[RenderWarning] = []
         self.iterations = 0
+        self.built = 0
         self.depth = 0
-        self.deadline = time.monotonic() + MAX_RENDER_SECONDS
+        self.time_limit = MAX_RENDER_SECONDS
+        self.deadline = time.monotonic() + self.time_limit
 
     def lookup(self, name: str) -> Any:
         scope = self.scope
         if scope is not None and name in scope:
             value = scope[name]
             if isinstance(value, Thunk):
+                self.step()  # by-name arguments can multiply work without any loop
                 caller_scope, self.scope = self.scope, value.scope
                 try:
                     return value.evaluate(self)
@@ -197,16 +200,38 @@ class RenderState:
         self.iterations += 1
         if self.iterations > MAX_TOTAL_ITERATIONS:
             raise LimitReached(f"more than {MAX_TOTAL_ITERATIONS:,} loop passes in one render")
-        if not self.iterations % 1024 and time.monotonic() > self.deadline:
-            raise LimitReached(f"the render took longer than {MAX_RENDER_SECONDS:g} seconds")
+        self.step()
+
+    def step(self) -> None:
+        """A unit of work (loop pass, method call, argument evaluation): checks the clock."""
+        if time.monotonic() > self.deadline:
+            raise self.too_slow()
+
+    def too_slow(self) -> LimitReached:
+        return LimitReached(f"the render took longer than {self.time_limit:g} seconds")
+
+    def check_value(self, value: Any) -> None:
+        """Count a newly built string and bound strings, collections and integers."""
+        kind = type(value)
+        if kind is str:
+            size = len(value)
+            if size > MAX_OUTPUT_CHARS:
+                raise LimitReached(f"a string of more than {MAX_OUTPUT_CHARS:,} characters")
+            self.built += size
+            if self.built > MAX_TEXT_BUILT_CHARS:
+                raise LimitReached(f"the render built more than {MAX_TEXT_BUILT_CHARS:,} characters of text")
+        elif kind is int:
+            if value.bit_length() > MAX_INTEGER_BITS:
+                raise LimitReached(f"an integer of more than {MAX_INTEGER_BITS:,} bits")
+        elif isinstance(value, list | dict) and len(value) > MAX_COLLECTION_ITEMS:
+            raise LimitReached(f"a list or map of more than {MAX_COLLECTION_ITEMS:,} items")
 
     def enter(self) -> None:
         """A nested render (macro, ``#define``, ``#evaluate``); see :data:`MAX_CALL_DEPTH`."""
         self.depth += 1
         if self.depth > MAX_CALL_DEPTH:
             raise LimitReached(f"more than {MAX_CALL_DEPTH} nested macro calls, #define or #evaluate renders")
-        if time.monotonic() > self.deadline:
-            raise LimitReached(f"the render took longer than {MAX_RENDER_SECONDS:g} seconds")
+        self.step()
 
     def leave(self) -> None:
         self.depth -= 1

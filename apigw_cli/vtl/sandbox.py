@@ -1,4 +1,5 @@
-"""The sandbox: the one place where a template reaches into an object, and the render limits.
+"""The sandbox: the one place where a template reaches into an object (the render limits are
+in :mod:`apigw_cli.vtl.limits`).
 
 Templates are untrusted input. They only ever touch plain data (``None``, ``bool``, ``int``,
 ``float``, ``str``, lists, dicts, :mod:`~apigw_cli.vtl.values` types) and apigw's own
@@ -35,27 +36,13 @@ from apigw_cli.vtl.methods import (
     MAP_METHODS,
     NUMBER_METHODS,
     STRING_METHODS,
-    JavaException,
     Method,
     NoSuchMethod,
     arity,
+    list_position,
+    map_key,
 )
 from apigw_cli.vtl.values import JavaArray, JavaChar, JavaCollection, JavaObject, JsonList, MapEntry
-
-#: API Gateway's documented ``#foreach`` limit; later items are not rendered (spec §6.1).
-MAX_FOREACH_ITERATIONS = 1000
-#: All loop passes of one render together; stops runaway nesting (1000^3) early.
-MAX_TOTAL_ITERATIONS = 1_000_000
-#: Items a range literal such as ``[1..n]`` may produce.
-MAX_RANGE_ITEMS = 100_000
-#: Characters one render may output, and any one string may hold: API Gateway's 10 MB
-#: payload limit (spec §6.9).
-MAX_OUTPUT_CHARS = 10 * 1024 * 1024
-#: Nested macro calls, ``#define`` renders and ``#evaluate``s (Velocity's
-#: ``velocimacro.max.depth`` default).
-MAX_CALL_DEPTH = 20
-#: Wall-clock seconds one render may take.
-MAX_RENDER_SECONDS = 10.0
 
 #: Java methods that reach the runtime (reflection, class loading, threads): refused as calls.
 REFUSED_METHODS = frozenset(
@@ -189,21 +176,14 @@ def get_index(obj: Any, key: Any) -> Any:
     """``$obj[key]``: a map value, or a list element; a negative index counts from the end
     (Velocity 1.7) and one out of range is Java's exception."""
     if isinstance(obj, dict):
-        return obj.get(key)
+        return obj.get(map_key(key))
     if _is_indexable(obj) and type(key) is int:
-        return obj[_list_position(obj, key)]
+        return obj[list_position(obj, key, from_end=True)]
     return None
 
 
 def _is_indexable(obj: Any) -> bool:
     return isinstance(obj, list) and not isinstance(obj, JavaCollection)
-
-
-def _list_position(items: list[Any], key: int) -> int:
-    position = key + len(items) if key < 0 else key
-    if not 0 <= position < len(items):
-        raise JavaException("IndexOutOfBoundsException", f"Index {key} out of bounds for length {len(items)}")
-    return position
 
 
 def set_property(obj: Any, name: str, value: Any) -> None:
@@ -216,9 +196,9 @@ def set_property(obj: Any, name: str, value: Any) -> None:
 def set_index(obj: Any, key: Any, value: Any) -> None:
     """``#set($obj[key] = value)``: a map put or a list element replacement."""
     if isinstance(obj, dict):
-        obj[key] = value
+        obj[map_key(key)] = value
     elif _is_indexable(obj) and type(key) is int:
-        obj[_list_position(obj, key)] = value
+        obj[list_position(obj, key, from_end=True)] = value
 
 
 def java_type_name(obj: Any) -> str:

@@ -30,7 +30,7 @@ _JS_SPECIAL = re.compile("[^ !#-&(-.0-\\[\\]-~]")
 _PERCENT_RUN = re.compile(r"(?:%[0-9a-fA-F]{2})+")
 
 
-def _text(value: Any) -> str | None:
+def _string_or_null(value: Any) -> str | None:
     """A ``String`` parameter: null passes through; other types match no overload."""
     if value is None or isinstance(value, str):
         return value
@@ -73,11 +73,11 @@ class Util(TemplateObject):
     def escape_javascript(self, value: Any) -> str | None:
         """Apache Commons Lang 2.6 ``StringEscapeUtils.escapeJavaScript``: quotes, backslash
         and ``/`` escaped, control and non-ASCII characters as upper-case ``\\uXXXX``."""
-        text = _text(value)
+        text = _string_or_null(value)
         return None if text is None else _JS_SPECIAL.sub(_escape_char, text)
 
     def parse_json(self, value: Any) -> Any:
-        text = _text(value)
+        text = _string_or_null(value)
         if text is None:
             return None
         try:
@@ -89,7 +89,7 @@ class Util(TemplateObject):
 
     def url_encode(self, value: Any) -> str | None:
         """``java.net.URLEncoder.encode(s, "UTF-8")``: space is ``+``, ``.-*_`` kept."""
-        text = _text(value)
+        text = _string_or_null(value)
         if text is None:
             return None
         encoded = text.encode("utf-8", errors="replace")
@@ -97,7 +97,7 @@ class Util(TemplateObject):
 
     def url_decode(self, value: Any) -> str | None:
         """``java.net.URLDecoder.decode(s, "UTF-8")``; a malformed ``%`` escape is an error."""
-        text = _text(value)
+        text = _string_or_null(value)
         if text is None:
             return None
         if re.search(r"%(?![0-9a-fA-F]{2})", text):
@@ -105,14 +105,18 @@ class Util(TemplateObject):
         return _PERCENT_RUN.sub(_decode_percent_run, text.replace("+", " "))
 
     def base64_encode(self, value: Any) -> str | None:
-        text = _text(value)
+        text = _string_or_null(value)
         return None if text is None else base64.b64encode(text.encode("utf-8")).decode("ascii")
 
     def base64_decode(self, value: Any) -> str | None:
-        text = _text(value)
+        text = _string_or_null(value)
         if text is None:
             return None
+        if len(text.rstrip("=")) % 4 == 1:
+            raise JavaException("IllegalArgumentException", "$util.base64Decode: the input has a dangling character")
         try:
-            return base64.b64decode(text, validate=True).decode("utf-8", errors="replace")
+            # Java's decoder accepts missing '=' padding; Python's needs it.
+            padded = text + "=" * (-len(text) % 4)
+            return base64.b64decode(padded, validate=True).decode("utf-8", errors="replace")
         except (binascii.Error, ValueError) as exc:
             raise JavaException("IllegalArgumentException", f"$util.base64Decode: {exc}") from exc

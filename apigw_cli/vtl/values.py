@@ -42,6 +42,13 @@ class JavaArray(list[Any]):
     __slots__ = ()
 
 
+class NullPrintingMap(dict[Any, Any]):
+    """A map API Gateway presents as null when printed whole, while its entries stay
+    readable: ``$context.authorizer.claims`` (spec §6.2)."""
+
+    __slots__ = ()
+
+
 class JavaCollection(list[Any]):
     """A map's ``keySet()``, ``values()`` or ``entrySet()`` view: it prints and iterates like a
     list, but Java's Set/Collection has no ``get``, index or ``subList``."""
@@ -93,7 +100,7 @@ class JavaObject:
 
 def to_output_text(value: Any) -> str:
     """What a ``$reference`` prints on API Gateway: a null prints as empty text (spec §6.1)."""
-    if value is None:
+    if value is None or isinstance(value, NullPrintingMap):
         return ""
     if type(value) is str:
         return value
@@ -254,3 +261,23 @@ def from_json_value(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: from_json_value(item) for key, item in value.items()}
     return value
+
+
+def to_json_safe(value: Any, _open: frozenset[int] = frozenset()) -> Any:
+    """``value`` as data any JSON writer accepts, for reports (``--json``): keys become text,
+    values JSON cannot hold print as Java would, and a container inside itself prints as
+    Java's ``(this Map)``/``(this Collection)``.
+
+    >>> to_json_safe({1: float("inf"), "l": [JavaChar("a"), None]})
+    {'1': 'Infinity', 'l': ['a', None]}
+    """
+    if value is None or isinstance(value, bool | str) or (isinstance(value, int | float) and math.isfinite(value)):
+        return value
+    if isinstance(value, dict | list | tuple):
+        if id(value) in _open:
+            return "(this Map)" if isinstance(value, dict) else "(this Collection)"
+        inner = _open | {id(value)}
+        if isinstance(value, dict):
+            return {to_java_string(key): to_json_safe(item, inner) for key, item in value.items()}
+        return [to_json_safe(item, inner) for item in value]
+    return to_java_string(value)

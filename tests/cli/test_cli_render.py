@@ -169,7 +169,7 @@ def test_warnings_go_to_stderr(runner: CliRunner, tmp_path: Path) -> None:
             {},
             ["render", "-", "--input", "-"],
             ExitStatus.USAGE,
-            "apigw: error: TEMPLATE and --input cannot both read standard input\n",
+            "apigw: error: TEMPLATE and --input cannot share standard input; give files for all but one\n",
         ),
         (
             {"t.vtl": "x"},
@@ -242,3 +242,123 @@ def test_help_lists_the_exit_codes(runner: CliRunner) -> None:
     assert code == 0
     for status in ExitStatus:
         assert f"{status.value:>5}  " in out
+
+
+def test_line_endings_reach_the_template_and_body_unchanged(runner: CliRunner, tmp_path: Path) -> None:
+    template = tmp_path / "crlf.vtl"
+    template.write_bytes(b"$input.body.length()\r\n")
+    body = tmp_path / "body.txt"
+    body.write_bytes(b"x\r\ny")
+    result = runner.invoke(app, ["render", str(template), "--input", str(body)])
+    assert (result.exit_code, result.stdout_bytes) == (0, b"4\r\n")
+
+
+def test_flags_override_a_lambda_proxy_event(runner: CliRunner, tmp_path: Path) -> None:
+    from tests.test_samples import SAM_EVENT
+
+    event = write(tmp_path, "event.json", json.dumps(SAM_EVENT))
+    template = write(tmp_path, "t.vtl", "$context.httpMethod $context.stage $context.path $context.requestId")
+    code, out, _ = run(runner, "render", template, "--event", event, "-X", "PUT", "--stage", "dev")
+    assert (code, out) == (0, "PUT dev /dev/path/to/resource c6af9ac6-7b61-11e6-9a41-93e8deadbeef")
+
+
+def test_json_report_is_always_valid_json(runner: CliRunner, tmp_path: Path) -> None:
+    template = write(
+        tmp_path,
+        "t.vtl",
+        "#set($ok = $context.responseOverride.put($util, 1))#set($ok = $context.responseOverride.put('self', $context.responseOverride))"
+        "#set($ok = $context.responseOverride.put('inf', $input.path('$.x')))",
+    )
+    code, out, _ = run(runner, "render", template, "--json", "--input", write(tmp_path, "b.json", '{"x": 1e999}'))
+    assert code == 0
+    assert json.loads(out)["responseOverride"] == {
+        "header": {},
+        "Util@apigw": 1,
+        "self": "(this Map)",
+        "inf": "Infinity",
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "status", "message"),
+    [
+        (
+            ["render", "-", "--request", "-"],
+            "x",
+            ExitStatus.USAGE,
+            "TEMPLATE and --request cannot share standard input",
+        ),
+        (
+            ["render", "t.vtl", "--context", "responseOverride.status=500"],
+            None,
+            ExitStatus.USAGE,
+            "--context responseOverride.status: overrides are what a template sets",
+        ),
+        (["render", "t.vtl", "--input", "-"], "\udcff", ExitStatus.INPUT, "<stdin>: the input file is not UTF-8 text"),
+        (
+            ["render", "t.vtl", "--request", "dates.yaml"],
+            None,
+            ExitStatus.INPUT,
+            "key 'json': cannot be written as JSON",
+        ),
+        (["render", "t.vtl", "--request", "bomb.yaml"], None, ExitStatus.INPUT, "YAML aliases expand to more than"),
+        (
+            ["render", "t.vtl", "--response", "odd.yaml"],
+            None,
+            ExitStatus.INPUT,
+            "key 'status': expected an HTTP status",
+        ),
+    ],
+)
+def test_more_bad_input(
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    stdin: str | None,
+    status: int,
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "t.vtl", "$input.body")
+    write(tmp_path, "dates.yaml", "json: {day: 2024-01-01}\n")
+    write(tmp_path, "odd.yaml", "status: '²00'\n")
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]" for i in range(6)
+    ]
+    write(tmp_path, "bomb.yaml", "\n".join(levels) + "\njson: *g\n")
+    result = runner.invoke(app, args, input=stdin.encode("utf-8", "surrogateescape") if stdin else None)
+    assert result.exit_code == status
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    template = write(tmp_path, "t.vtl", "$input.body$input.body")
+    body = write(tmp_path, "b.txt", "x" * 1_000_000)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "apigw_cli", "render", template, "--input", body],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(5) == b"xxxxx"
+    process.stdout.close()  # like `| head -c 5`
+    errors = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=30) == ExitStatus.OK
+    assert errors == b""
+
+
+def test_a_closed_stdout_is_reported(tmp_path: Path) -> None:
+    template = write(tmp_path, "t.vtl", "hello")
+    result = subprocess.run(
+        ["sh", "-c", f"{sys.executable} -m apigw_cli render {template} >&-"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == ExitStatus.INPUT
+    assert result.stderr == "apigw: error: cannot write the output: standard output is closed\n"

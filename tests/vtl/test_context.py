@@ -96,3 +96,17 @@ def test_an_override_set_twice_is_an_error() -> None:
     # spec §6.6: each override may be set once; a second assignment gives a 5XX.
     with pytest.raises(TemplateRenderError, match="set twice"):
         render("#set($context.responseOverride.status = 400)#set($context.responseOverride.status = 500)")
+
+
+def test_claims_are_readable_but_the_claims_map_prints_as_null() -> None:
+    # spec §6.2: $context.authorizer.claims.X is a claim; $context.authorizer.claims itself is null.
+    request = {"context": {"authorizer": {"claims": {"sub": "42", "email": "a@b"}}}}
+    assert render("[$context.authorizer.claims][$context.authorizer.claims.sub]", request) == "[][42]"
+
+
+def test_requests_cannot_preset_overrides() -> None:
+    from apigw_cli.errors import InputError
+    from apigw_cli.samples import request_from_mapping
+
+    with pytest.raises(InputError, match="key 'context.responseOverride.status': overrides are what a template sets"):
+        request_from_mapping({"context": {"responseOverride.status": 500}}, "r")

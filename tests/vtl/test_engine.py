@@ -130,3 +130,31 @@ def test_unknown_method_prints_nothing_and_warns() -> None:
     assert [str(warning) for warning in outcome.warnings] == [
         "1:19: String has no method 'upper'; API Gateway returns null here"
     ]
+
+
+@pytest.mark.parametrize(
+    ("template", "column", "message"),
+    [
+        ("#if($)#end", 5, "expected a name after '$'"),
+        ("#set($a = $)", 11, "expected a name after '$'"),
+        ('aaaaaaaaaa #set($y = "#set($x = )")', 33, "expected expression"),  # inside a string literal
+    ],
+)
+def test_expression_errors_point_at_the_place(template: str, column: int, message: str) -> None:
+    with pytest.raises(TemplateSyntaxError) as caught:
+        compile_template(template, "t.vtl")
+    assert (caught.value.line, caught.value.column) == (1, column)
+    assert message in caught.value.message
+
+
+def test_errors_in_evaluated_text_are_located_at_the_evaluate() -> None:
+    with pytest.raises(TemplateRenderError) as caught:
+        render("#set($s = 'x')x\n  #evaluate('a\n$s.substring(5)')")
+    assert (caught.value.name, caught.value.line, caught.value.column) == ("test.vtl", 2, 3)
+    assert "in the text of #evaluate, line 2, column" in caught.value.message
+    with pytest.raises(TemplateRenderError, match="in the text of #evaluate, line 1, column 11: expected expression"):
+        render("#evaluate('#set($x = )')")
+
+
+def test_carriage_returns_are_kept() -> None:
+    assert render("a\r\nb #if(true)\r\nc#end") == "a\r\nb c"

@@ -89,3 +89,7 @@ def test_a_response_template_reads_the_response_but_params_describe_the_request(
 def test_an_invalid_jsonpath_fails_the_render() -> None:
     with pytest.raises(TemplateRenderError, match="InvalidPathException"):
         render("$input.path('name')", json_request("{}"))
+
+
+def test_params_of_a_null_name_is_empty() -> None:
+    assert render("[$input.params($undefined)]", {"query": {"a": "1"}}) == "[]"

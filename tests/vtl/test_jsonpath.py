@@ -62,3 +62,8 @@ def test_jayway_paths(path: str, expected: Any) -> None:
 def test_invalid_paths_are_refused(path: str) -> None:
     with pytest.raises(JsonPathError):
         evaluate(path, STORE)
+
+
+def test_a_zero_slice_step_is_refused() -> None:
+    with pytest.raises(JsonPathError, match="step cannot be 0"):
+        evaluate("$[::0]", [1, 2])

@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from apigw_cli.errors import RenderLimitExceeded, SandboxViolation, TemplateRenderError, TemplateSyntaxError
-from apigw_cli.vtl import sandbox
+from apigw_cli.render import render_template
+from apigw_cli.samples import request_from_mapping
+from apigw_cli.vtl import limits
+from apigw_cli.vtl.context import Identity
 from apigw_cli.vtl.engine import compile_template
 from tests.helpers import json_request, render
 
@@ -48,13 +51,18 @@ def test_templates_cannot_reach_python_internals(template: str) -> None:
         "$input.body.upper()",
         "$input.path('$').items()",
         "$input.path('$').keys()",
-        "#set($l = [])$l.append(1)$l.pop()",
+        "#set($l = [])$l.append(1)",
     ],
 )
 def test_python_methods_do_not_exist_for_templates(template: str) -> None:
-    # Only Java's methods are on the allow-list: Python's answer null, as AWS would.
-    outcome = compile_template(template, "t").render({"input": None, "util": None})
-    assert outcome.output in ("", "[]")
+    # Only Java's methods are on the allow-list: Python's answer null, as AWS would, and warn.
+    result = render_template(
+        compile_template(template, "t"),
+        request_from_mapping(json_request('{"a": 1}'), "r"),
+        identity=Identity.deterministic(),
+    )
+    assert result.output == ""
+    assert result.warnings and "API Gateway returns null here" in result.warnings[0]
 
 
 def test_a_dictionary_key_named_like_an_internal_is_only_data() -> None:
@@ -71,7 +79,7 @@ def test_map_keys_that_look_private_or_reflective_are_data() -> None:
 def test_foreach_stops_at_api_gateways_limit_and_warns() -> None:
     # spec §6.1: #foreach runs at most 1,000 iterations; later items are not rendered.
     outcome = compile_template("#foreach($i in [1..1500])x#end", "t").render({})
-    assert outcome.output == "x" * sandbox.MAX_FOREACH_ITERATIONS
+    assert outcome.output == "x" * limits.MAX_FOREACH_ITERATIONS
     assert "stopped after 1,000 items" in outcome.warnings[0].message
 
 
@@ -79,7 +87,6 @@ def test_foreach_stops_at_api_gateways_limit_and_warns() -> None:
     ("template", "message"),
     [
         ("#set($r = [1..1000000])", "range of more than"),
-        ("#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..2])#end#end#end", "loop passes"),
         ('#set($s = "xxxxxxxxxxxxxxxx")#foreach($i in [1..30])#set($s = "$s$s")#end', "characters"),
         ('#set($s = "xxxxxxxxxxxxxxxx")#foreach($i in [1..30])#set($s = $s + $s)#end', "characters"),
         ("#macro(r)#r()#end#r()", "nested"),
@@ -92,9 +99,15 @@ def test_limits_stop_runaway_templates(template: str, message: str) -> None:
         render(template)
 
 
+def test_loop_passes_are_limited_across_loops(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_TOTAL_ITERATIONS", 5_000)
+    with pytest.raises(RenderLimitExceeded, match="more than 5,000 loop passes"):
+        render("#foreach($a in [1..100])#foreach($b in [1..100])#end#end")
+
+
 def test_output_size_is_limited(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_OUTPUT_CHARS", 1000)
-    with pytest.raises(RenderLimitExceeded, match="output is larger than 1,000"):
+    with pytest.raises(RenderLimitExceeded, match="text of more than 1,000 characters"):
         render("#foreach($i in [1..300])hello#end")
 
 
@@ -119,3 +132,57 @@ def test_deep_nesting_is_an_error_not_a_crash() -> None:
         render("$input.path('$')", json_request("[" * 100_000 + "]" * 100_000))
     with pytest.raises(TemplateSyntaxError, match="nests too deeply"):
         compile_template("#if(true)" * 3000 + "#end" * 3000, "t")
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        # Growth through method results, not only through + and interpolation.
+        ('#set($s="bb")#foreach($i in [1..40])#set($s=$s.replace("b",$s))#end', "characters"),
+        ('#set($s="ab")#foreach($i in [1..40])#set($s=$s.concat($s))#end', "characters"),
+        ("#set($l=[1,2])#foreach($i in [1..40])#set($ok=$l.addAll($l))#end", "items"),
+        (
+            '#set($s="0123456789")#foreach($i in [1..19])#set($s="$s$s")#end#set($l=[])#foreach($i in [1..1000])#set($ok=$l.add("$s!"))#end',
+            "characters of text",
+        ),
+        ("#set($x=10)#foreach($i in [1..13])#set($x=$x*$x)#end$x", "bits"),
+    ],
+)
+def test_memory_limits_cover_every_way_to_grow(template: str, message: str) -> None:
+    with pytest.raises(RenderLimitExceeded, match=message):
+        render(template)
+
+
+def test_time_limit_stops_a_regex_that_backtracks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_RENDER_SECONDS", 0.5)
+    body = json_request('{"s": "' + "a" * 60 + 'b"}')
+    with pytest.raises(RenderLimitExceeded, match="took longer than 0.5 seconds"):
+        render("$input.path('$.s').matches('(a|aa)+')", body)
+
+
+def test_time_limit_stops_arguments_passed_by_name_multiplying(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_RENDER_SECONDS", 0.5)
+    template = "#macro(m $a)#set($d=$d - 1)#if($d > 0)#m($a.equals($a).equals($a))#else$a#end#end#set($d=19)#m(true)"
+    with pytest.raises(RenderLimitExceeded, match="took longer than"):
+        render(template)
+
+
+def test_the_time_limit_leaves_no_alarm_behind() -> None:
+    import signal
+
+    render("$input.body")
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "#set($m={})$m.get([1])",
+        "#set($m={})#set($m[[1]] = 2)",
+        "#set($x = {[1]: 2})",
+        "#set($m={})$m.containsKey({})",
+    ],
+)
+def test_lists_and_maps_as_map_keys_are_a_clear_error(template: str) -> None:
+    with pytest.raises(TemplateRenderError, match="cannot use a list or a map as a map key"):
+        render(template)

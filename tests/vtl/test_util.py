@@ -80,3 +80,9 @@ def test_null_arguments_give_null() -> None:
     # spec §6.5: urlEncode(null) prints empty, not an error [rec].
     template = "[$util.escapeJavaScript($n)][$util.urlEncode($n)][$util.urlDecode($n)][$util.base64Encode($n)][$util.parseJson($n)]"
     assert render(template) == "[][][][][]"
+
+
+def test_base64_decode_accepts_missing_padding_as_java_does() -> None:
+    assert UTIL.base64_decode("aGk") == "hi"
+    with pytest.raises(TemplateRenderError, match="dangling"):
+        render("$util.base64Decode('aGVsb')")

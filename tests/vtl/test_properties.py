@@ -1,0 +1,76 @@
+"""Properties over generated input (hypothesis): the engine answers any template with output
+or an ApigwError, and the helpers that must round-trip do."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from apigw_cli.errors import ApigwError
+from apigw_cli.vtl.util import Util
+from apigw_cli.vtl.values import java_double_to_string, to_json_text
+from tests.helpers import json_request, render
+
+#: Text without lone surrogates (a Java string could hold them; a UTF-8 file cannot).
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
+VTL_PIECES = st.sampled_from(
+    ["$", "#", "\\", "(", ")", "{", "}", "[", "]", ".", ",", "'", '"', " ", "\n", "!", "=", "|",
+     "$a", "$!a", "${a}", "$a.b", "$a.size()", "$input.body", "$input.path('$.x')", "#set($a = 1)", "#if(", "#if($a)",
+     "#else", "#end", "#foreach($i in [1..3])", "#macro(m $p)", "#m(1)", "##", "#*", "*#", "#[[", "]]#", "#break",
+     "#stop", "#define($d)", "#evaluate($s)", "1", "2.5", "true", "+", "-", "*", "/", "%", "==", "&&", "x", "é"]
+)  # fmt: skip
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63) | st.floats(allow_nan=False, allow_infinity=False) | TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
+    max_leaves=20,
+)
+UTIL = Util()
+
+
+@given(st.text(st.characters(exclude_characters="$#\\", exclude_categories=("Cs",)), max_size=200))
+def test_plain_text_renders_as_itself(text: str) -> None:
+    assert render(text) == text
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(VTL_PIECES, max_size=25).map("".join))
+def test_any_template_gives_output_or_an_apigw_error(template: str) -> None:
+    try:
+        output = render(template, json_request('{"x": [1, "two", {"three": 3}]}'))
+    except ApigwError:
+        return
+    assert isinstance(output, str)
+
+
+@given(TEXT)
+def test_url_encode_round_trips(text: str) -> None:
+    encoded = UTIL.url_encode(text)
+    assert encoded is not None and encoded.isascii() and " " not in encoded
+    assert UTIL.url_decode(encoded) == text
+
+
+@given(TEXT)
+def test_escaped_javascript_reads_back_as_the_text(text: str) -> None:
+    escaped = UTIL.escape_javascript(text)
+    assert escaped is not None and escaped.isascii()
+    # The documented idiom for JSON: undo \' and the string parses back to the original.
+    assert json.loads('"' + escaped.replace("\\'", "'") + '"') == text
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_java_doubles_print_the_shortest_exact_form(value: float) -> None:
+    printed = java_double_to_string(value)
+    assert float(printed) == value or (value == 0 and math.copysign(1, value) == math.copysign(1, float(printed)))
+
+
+@given(JSON_VALUES)
+def test_json_text_reads_back_as_the_value(value: object) -> None:
+    assert json.loads(to_json_text(value)) == value
+
+
+@given(st.lists(JSON_VALUES, max_size=4) | st.dictionaries(TEXT, JSON_VALUES, max_size=4))
+def test_input_json_of_the_root_reads_back_as_the_body(body: object) -> None:
+    assert json.loads(render("$input.json('$')", json_request(json.dumps(body)))) == body
