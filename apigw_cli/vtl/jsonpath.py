@@ -357,22 +357,22 @@ class _FilterParser:
         return predicate
 
     def disjunction(self) -> Callable[[Any, Any], bool]:
-        terms = [self.conjunction()]
-        while self.peek() == ("op", "||"):
-            self.take()
-            terms.append(self.conjunction())
-        if len(terms) == 1:
-            return terms[0]
-        return lambda item, root: any(term(item, root) for term in terms)
+        return self.chain("||", self.conjunction, any)
 
     def conjunction(self) -> Callable[[Any, Any], bool]:
-        terms = [self.unary()]
-        while self.peek() == ("op", "&&"):
+        return self.chain("&&", self.unary, all)
+
+    def chain(
+        self, op: str, term: Callable[[], Callable[[Any, Any], bool]], combine: Callable[[Iterator[bool]], bool]
+    ) -> Callable[[Any, Any], bool]:
+        """``term (op term)*``, combined with ``any`` (``||``) or ``all`` (``&&``)."""
+        terms = [term()]
+        while self.peek() == ("op", op):
             self.take()
-            terms.append(self.unary())
+            terms.append(term())
         if len(terms) == 1:
             return terms[0]
-        return lambda item, root: all(term(item, root) for term in terms)
+        return lambda item, root: combine(each(item, root) for each in terms)
 
     def unary(self) -> Callable[[Any, Any], bool]:
         token = self.peek()
