@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -123,4 +124,54 @@ class RenderResult:
             "requestOverride": self.request_override,
             "responseOverride": self.response_override,
             "warnings": self.warnings,
+        }
+
+
+@dataclass
+class Difference:
+    """One place where an output differs from the expected one."""
+
+    #: Where: a JSON path (``$.items[2].price``) or an XML path (``/Envelope/Body[1]/@id``).
+    path: str
+    #: ``changed``, ``added`` (only in the output), ``removed`` (only expected) or ``type``.
+    change: str
+    expected: Any = None
+    actual: Any = None
+
+    def describe(self) -> str:
+        """``$.items[2].price: 10 -> 12``, ``$.name: added "Rex"``, ``$.tags: array -> string``."""
+        if self.change == "added":
+            return f"{self.path}: added {_show(self.actual)}"
+        if self.change == "removed":
+            return f"{self.path}: removed {_show(self.expected)}"
+        if self.change == "type":
+            return f"{self.path}: type changed, {_show(self.expected)} -> {_show(self.actual)}"
+        return f"{self.path}: {_show(self.expected)} -> {_show(self.actual)}"
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass
+class DiffResult:
+    """How an output compares with the expected one."""
+
+    #: How they were compared: ``json``, ``xml`` or ``text``.
+    format: str
+    equal: bool
+    #: Structural differences (JSON and XML).
+    differences: list[Difference]
+    #: A unified diff of the texts (text, or ``--strict``), lines with their newlines.
+    unified: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "equal": self.equal,
+            "differences": [
+                {"path": item.path, "change": item.change, "expected": item.expected, "actual": item.actual}
+                for item in self.differences
+            ],
+            "unified": "".join(self.unified),
         }

@@ -1,0 +1,1 @@
+"""XML and SOAP: the only part of apigw that uses lxml."""
