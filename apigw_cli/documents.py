@@ -70,9 +70,14 @@ def _parse(text: str, name: str) -> Any:
         raise InputError(f"{where}: invalid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: invalid YAML: {exc}") from None
+    check_expansion(document, name)
+    return document
+
+
+def check_expansion(document: Any, name: str) -> None:
+    """Refuse a YAML document whose aliases expand past :data:`MAX_EXPANDED_NODES` values."""
     if _expanded_size(document, {}) > MAX_EXPANDED_NODES:
         raise InputError(f"{name}: YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values")
-    return document
 
 
 def _expanded_size(node: Any, sizes: dict[int, int]) -> int:

@@ -10,9 +10,14 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from apigw_cli.errors import ApigwError, InputError
+
+if TYPE_CHECKING:
+    from apigw_cli.models import DiffResult
+    from apigw_cli.runner import CaseResult, TestReport
 
 
 @dataclass
@@ -86,3 +91,95 @@ def _diagnostic(level: str, message: str, excerpt: str, hint: str | None, colour
     console.print(Text(f"apigw: {level}: ", style=f"bold {colour}") + Text(message), markup=False)
     for line in lines[1:]:
         console.print(Text(line, style="dim" if line.startswith("hint:") else ""), markup=False)
+
+
+def announce_rerun(changed: list[Path], streams: Streams | None = None) -> None:
+    """``--watch``: say on stderr what changed before the new result comes."""
+    streams = streams or Streams()
+    names = ", ".join(str(path) for path in changed)
+    _diagnostic("watch", f"{names} changed; running again", "", None, "cyan", streams)
+
+
+def diff_lines(result: DiffResult) -> list[tuple[str, str]]:
+    """The lines that show a diff, each with its style: structural differences first, then
+    the text diff."""
+    lines = [(difference.describe(), _CHANGE_STYLES[difference.change]) for difference in result.differences]
+    for line in result.unified:
+        text = line.rstrip("\n")
+        style = "bold" if text.startswith(("---", "+++")) else _UNIFIED_STYLES.get(text[:1], "")
+        lines.append((text, style))
+    return lines
+
+
+_CHANGE_STYLES = {"changed": "yellow", "added": "green", "removed": "red", "type": "magenta"}
+_UNIFIED_STYLES = {"-": "red", "+": "green", "@": "cyan", "\\": "dim"}
+
+
+def write_styled(lines: list[tuple[str, str]], streams: Streams, *, indent: str = "") -> None:
+    """Lines on stdout: coloured on a terminal, plain when piped; never read as markup."""
+    stdout = _stdout(streams)
+    if not streams.stdout_is_tty:
+        stdout.write("".join(f"{indent}{text}\n" for text, _ in lines))
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stdout, highlight=False, soft_wrap=True)
+    for text, style in lines:
+        console.print(Text(indent) + Text(text, style=style), markup=False)
+
+
+def write_diff(result: DiffResult, streams: Streams | None = None) -> None:
+    """``apigw diff``: nothing when equal; else each difference, then the text diff."""
+    write_styled(diff_lines(result), streams or Streams())
+
+
+def write_failure(result: CaseResult, streams: Streams) -> None:
+    """One failed case: where it is, why it failed, and the diff that shows it."""
+    lines = [(f"FAILED {result.case.id} ({result.case.where})", "bold red"), (f"  {result.message}", "")]
+    if result.diff is not None:
+        lines += [(f"  {text}", style) for text, style in diff_lines(result.diff)]
+    write_styled(lines, streams)
+
+
+def write_report(report: TestReport, streams: Streams | None = None) -> None:
+    """``apigw test``: the failures, the files ``--update`` rewrote, and the summary line."""
+    streams = streams or Streams()
+    for result in report.results:
+        if result.status == "failed":
+            write_failure(result, streams)
+    lines = [(f"updated {path}", "cyan") for path in report.updated]
+    lines.append((report.summary, "bold green" if report.ok else "bold red"))
+    write_styled(lines, streams)
+
+
+class Progress:
+    """A progress bar on stderr for long suites on a terminal; nothing when piped."""
+
+    #: Suites with fewer cases finish too fast for a bar to help.
+    MIN_CASES = 20
+
+    def __init__(self, total: int, streams: Streams | None = None) -> None:
+        self.streams = streams or Streams()
+        self.bar: Any = None
+        if total >= self.MIN_CASES and self.streams.stderr_is_tty:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("testing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(file=self.streams.stderr),
+                transient=True,
+            )
+            self.task = self.bar.add_task("cases", total=total)
+            self.bar.start()
+
+    def advance(self, result: CaseResult) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()

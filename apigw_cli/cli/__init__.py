@@ -120,9 +120,10 @@ def _root(
 
 
 def _register() -> None:
-    from apigw_cli.cli import render
+    from apigw_cli.cli import diff, render, templates, test
 
-    render.register(app)
+    for command in (render, diff, test, templates):
+        command.register(app)
 
 
 _register()

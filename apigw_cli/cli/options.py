@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from apigw_cli.errors import UsageError
+from apigw_cli.errors import ApigwError, UsageError
 
 #: ``ctx.meta`` key set by ``--traceback`` wherever it is given.
 TRACEBACK_KEY = "apigw.traceback"
@@ -28,6 +30,9 @@ TracebackOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of the plain result.")]
+WatchOption = Annotated[
+    bool, typer.Option("--watch", help="Run again whenever one of the files read changes (Ctrl-C to stop).")
+]
 
 REQUEST = "Request (flags override the request file)"
 
@@ -149,3 +154,29 @@ def context_value(text: str) -> Any:
         except ValueError as exc:
             raise UsageError(f"invalid --context value {text!r}: {exc}") from None
     return text
+
+
+def watch_command(watch: bool, run: Callable[[], None], files: Callable[[], list[Path]]) -> None:
+    """Run once; with ``--watch``, again after each change of ``files()``, reporting errors
+    instead of stopping."""
+    if not watch:
+        run()
+        return
+    from apigw_cli import output
+    from apigw_cli.watch import watch_files
+
+    def run_reporting_errors() -> None:
+        try:
+            run()
+        except ApigwError as error:
+            output.report_error(error)
+
+    watch_files(files, run_reporting_errors, output.announce_rerun)
+
+
+def watched_files(watch: bool, names: list[str]) -> Callable[[], list[Path]]:
+    """The files a ``--watch`` follows; standard input cannot be read again."""
+    if watch and "-" in names:
+        raise UsageError("--watch needs files: standard input cannot be read again")
+    paths = [Path(name) for name in names]
+    return lambda: paths

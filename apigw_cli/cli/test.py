@@ -1,0 +1,87 @@
+"""``apigw test``: run case files, for people and for CI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from apigw_cli.cli.options import JsonOption, TracebackOption, WatchOption, watch_command
+from apigw_cli.errors import CheckFailed
+
+HELP = """Run the cases of every case file under PATH (default: the current folder).
+
+\b
+A case file is a YAML or JSON list of cases (id, kind, template or templateFile, request,
+response, expect); see the README. Cases render deterministically. Reports each failure with
+its diff and ends with one line: N passed, N failed, N skipped. Exit 1 when a case failed.
+
+\b
+Examples:
+  apigw test templates/
+  apigw test cases/ -k 'pets and not slow' -x
+  apigw test --junit build/apigw-junit.xml
+"""
+
+
+def test(
+    paths: Annotated[
+        list[str] | None, typer.Argument(metavar="[PATH]...", help="Case files or folders to search.")
+    ] = None,
+    select: Annotated[
+        str | None,
+        typer.Option("-k", metavar="EXPR", help="Only cases whose id matches: words, and/or/not, parentheses."),
+    ] = None,
+    exitfirst: Annotated[bool, typer.Option("-x", "--exitfirst", help="Stop at the first failure.")] = False,
+    junit: Annotated[str | None, typer.Option("--junit", metavar="FILE", help="Write a JUnit XML report.")] = None,
+    update: Annotated[
+        bool,
+        typer.Option("--update", help="Rewrite expect.body/expect.json of failed cases with the actual output."),
+    ] = False,
+    json_output: JsonOption = False,
+    watch: WatchOption = False,
+    traceback: TracebackOption = False,
+) -> None:
+    roots = paths or ["."]
+
+    def run() -> None:
+        from apigw_cli import output
+        from apigw_cli.junit import write_junit
+        from apigw_cli.runner import load_cases, run_cases, select_cases, update_case_files
+
+        case_files = load_cases(roots)
+        cases = select_cases([case for case_file in case_files for case in case_file.cases], select)
+        progress = output.Progress(len(cases))
+        try:
+            report = run_cases(cases, fail_fast=exitfirst, on_result=progress.advance)
+        finally:
+            progress.close()
+        if update:
+            report.updated = update_case_files(case_files, report)
+        if junit is not None:
+            write_junit(report, junit)
+        if json_output:
+            output.write_json(report.to_json())
+        else:
+            output.write_report(report)
+        if not report.ok and not update:
+            raise CheckFailed(f"{report.count('failed')} of {len(report.results)} cases failed")
+
+    def watched() -> list[Path]:
+        from apigw_cli.cases import find_case_files
+        from apigw_cli.errors import ApigwError
+        from apigw_cli.runner import load_cases
+
+        try:
+            files = find_case_files(roots)
+            case_files = load_cases(roots)
+        except ApigwError:
+            return [Path(root) for root in roots]  # broken for now: wait for the next change
+        return files + [path for case_file in case_files for case in case_file.cases for path in case.inputs]
+
+    watch_command(watch, run, watched)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(help=HELP)(test)

@@ -1,0 +1,253 @@
+"""Run cases: render each, check it against its expectations, and collect the results.
+
+Cases run deterministically (the fixed request id and time of ``render --deterministic``).
+An ``invoke`` case is skipped, with that reason, until ``apigw invoke`` exists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from apigw_cli.cases import Case, CaseFile, find_case_files, load_case_file, update_expectations
+from apigw_cli.diff import compare_outputs, unified_diff
+from apigw_cli.errors import ApigwError, UsageError
+from apigw_cli.models import DiffResult, RenderResult, header_value
+from apigw_cli.render import render_template
+from apigw_cli.vtl.context import Identity
+from apigw_cli.vtl.engine import compile_template
+
+#: Why invoke cases do not run yet.
+INVOKE_NOT_AVAILABLE = "invoke cases need 'apigw invoke', which this version does not have yet"
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    #: ``passed``, ``failed`` or ``skipped``.
+    status: str
+    #: Why it failed or was skipped ("" when it passed).
+    message: str = ""
+    #: How the output differs from the expected body or JSON, when that is why it failed.
+    diff: DiffResult | None = None
+    #: The rendered output (``None`` when the case did not render).
+    output: str | None = None
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.case.id,
+            "file": str(self.case.file),
+            "line": self.case.line,
+            "kind": self.case.kind,
+            "status": self.status,
+            "message": self.message,
+            "diff": self.diff.to_json() if self.diff is not None else None,
+            "seconds": round(self.seconds, 6),
+        }
+
+
+@dataclass
+class TestReport:
+    results: list[CaseResult] = field(default_factory=list)
+    #: Case files rewritten by ``--update``.
+    updated: list[Path] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for result in self.results if result.status == status)
+
+    @property
+    def summary(self) -> str:
+        return f"{self.count('passed')} passed, {self.count('failed')} failed, {self.count('skipped')} skipped"
+
+    @property
+    def ok(self) -> bool:
+        return self.count("failed") == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "summary": {status: self.count(status) for status in ("passed", "failed", "skipped")},
+            "cases": [result.to_json() for result in self.results],
+            "updated": [str(path) for path in self.updated],
+        }
+
+
+def load_cases(paths: list[str]) -> list[CaseFile]:
+    """Every case file under ``paths`` (malformed ones raise :class:`InputError`)."""
+    case_files = []
+    for path in find_case_files(paths):
+        case_file = load_case_file(path)
+        if case_file is not None:
+            case_files.append(case_file)
+    return case_files
+
+
+def select_cases(cases: Iterable[Case], expression: str | None) -> list[Case]:
+    """The cases whose id matches ``-k``: words match parts of the id, combined with
+    ``and``, ``or``, ``not`` and parentheses, as pytest's ``-k`` does.
+
+    >>> ids = ["mock-ok", "mock-fail", "http-ok"]
+    >>> [i for i in ids if matches_id(i, "mock and not fail")], [i for i in ids if matches_id(i, "ok")]
+    (['mock-ok'], ['mock-ok', 'http-ok'])
+    """
+    return [case for case in cases if expression is None or matches_id(case.id, expression)]
+
+
+_K_TOKEN = re.compile(r"\s*(\(|\)|[^\s()]+)")
+
+
+def matches_id(case_id: str, expression: str) -> bool:
+    tokens = [match.group(1) for match in _K_TOKEN.finditer(expression)]
+    position = 0
+
+    def peek() -> str | None:
+        return tokens[position] if position < len(tokens) else None
+
+    def take() -> str:
+        nonlocal position
+        token = peek()
+        if token is None:
+            raise UsageError(f"-k {expression!r}: the expression ends too early")
+        position += 1
+        return token
+
+    def either() -> bool:
+        result = both()
+        while peek() == "or":
+            take()
+            result = both() or result
+        return result
+
+    def both() -> bool:
+        result = negated()
+        while peek() == "and":
+            take()
+            result = negated() and result
+        return result
+
+    def negated() -> bool:
+        token = take()
+        if token == "not":
+            return not negated()
+        if token == "(":
+            result = either()
+            if take() != ")":
+                raise UsageError(f"-k {expression!r}: unbalanced parentheses")
+            return result
+        if token in ("and", "or", ")"):
+            raise UsageError(f"-k {expression!r}: unexpected '{token}'")
+        return token in case_id
+
+    result = either()
+    if peek() is not None:
+        raise UsageError(f"-k {expression!r}: unexpected '{peek()}'")
+    return result
+
+
+def run_case(case: Case) -> CaseResult:
+    started = time.perf_counter()
+    result = _run(case)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run(case: Case) -> CaseResult:
+    if case.skip is not None:
+        return CaseResult(case, "skipped", case.skip)
+    if case.kind == "invoke":
+        return CaseResult(case, "skipped", INVOKE_NOT_AVAILABLE)
+    assert case.template_source is not None
+    expect = case.expect
+    try:
+        template = compile_template(case.template_source, case.template_name)
+        rendered = render_template(template, case.request, response=case.response, identity=Identity.deterministic())
+    except ApigwError as error:
+        if expect.error is not None and expect.error in str(error):
+            return CaseResult(case, "passed")
+        return CaseResult(case, "failed", f"rendering failed: {error}")
+    if expect.error is not None:
+        return CaseResult(
+            case, "failed", f"expected an error containing {expect.error!r}, but it rendered", output=rendered.output
+        )
+    failure = _check(case, rendered)
+    if failure is None:
+        return CaseResult(case, "passed", output=rendered.output)
+    message, diff = failure
+    return CaseResult(case, "failed", message, diff, rendered.output)
+
+
+def _check(case: Case, rendered: RenderResult) -> tuple[str, DiffResult | None] | None:
+    """The first expectation that does not hold, with the diff that shows why."""
+    expect, output = case.expect, rendered.output
+    if expect.body is not None and output != expect.body:
+        diff = compare_outputs(output, expect.body, strict=True)
+        if not diff.unified:
+            diff.unified = unified_diff(output, expect.body)
+        return "the output differs from expect.body", diff
+    if expect.has_json:
+        try:
+            json.loads(output)
+        except ValueError as exc:
+            return f"expect.json: the output is not JSON ({exc})", None
+        diff = compare_outputs(output, json.dumps(expect.json))
+        if not diff.equal:
+            return "the output differs from expect.json", diff
+    if expect.body_pattern is not None and re.fullmatch(expect.body_pattern, output, re.DOTALL) is None:
+        return f"the output does not match expect.bodyPattern {expect.body_pattern!r}", None
+    if expect.status is not None:
+        status = _status(case, rendered)
+        if status != expect.status:
+            return f"expect.status: {expect.status}, got {status}", None
+    headers = rendered.response_override.get("header", {})
+    for name, value in expect.headers.items():
+        actual = header_value({key: [str(item)] for key, item in headers.items()}, name)
+        if actual != value:
+            return f"expect.headers.{name}: {value!r}, got {actual!r}", None
+    return None
+
+
+def _status(case: Case, rendered: RenderResult) -> int:
+    """A render case's status: ``$context.responseOverride.status`` when the template set it,
+    else the backend's (render-response) or 200."""
+    override = rendered.response_override.get("status")
+    if override is not None:
+        try:
+            return int(str(override))
+        except ValueError:
+            return -1
+    return case.response.status if case.response is not None else 200
+
+
+def run_cases(
+    cases: list[Case],
+    *,
+    fail_fast: bool = False,
+    on_result: Callable[[CaseResult], None] | None = None,
+) -> TestReport:
+    report = TestReport()
+    for case in cases:
+        result = run_case(case)
+        report.results.append(result)
+        if on_result is not None:
+            on_result(result)
+        if fail_fast and result.status == "failed":
+            break
+    return report
+
+
+def update_case_files(case_files: list[CaseFile], report: TestReport) -> list[Path]:
+    """``--update``: write each failed case's output over its ``expect.body``/``expect.json``."""
+    outputs: dict[Path, dict[str, str]] = {}
+    for result in report.results:
+        if result.status == "failed" and result.output is not None and result.case.expect.error is None:
+            outputs.setdefault(result.case.file, {})[result.case.id] = result.output
+    return [
+        case_file.path
+        for case_file in case_files
+        if case_file.path in outputs and update_expectations(case_file, outputs[case_file.path])
+    ]

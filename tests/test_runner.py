@@ -1,0 +1,130 @@
+"""Running cases: every expectation kind, selection, fail-fast, JUnit, and the AWS-recorded
+suite through the same runner as `apigw test`."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+
+from apigw_cli.errors import UsageError
+from apigw_cli.junit import to_junit_xml
+from apigw_cli.runner import INVOKE_NOT_AVAILABLE, load_cases, matches_id, run_cases, select_cases
+from tests.helpers import SHARED
+
+
+def run_yaml(tmp_path: Path, text: str) -> dict[str, tuple[str, str]]:
+    (tmp_path / "cases.yaml").write_text(text, encoding="utf-8")
+    cases = [case for case_file in load_cases([str(tmp_path)]) for case in case_file.cases]
+    return {result.case.id: (result.status, result.message) for result in run_cases(cases).results}
+
+
+def test_each_expectation_kind(tmp_path: Path) -> None:
+    results = run_yaml(
+        tmp_path,
+        """
+- {id: body-ok, kind: render-request, template: 'a$input.params(''x'')', request: {query: {x: "1"}}, expect: {body: a1}}
+- {id: body-bad, kind: render-request, template: 'a', expect: {body: b}}
+- {id: json-ok, kind: render-request, template: '{"b": 1,  "a": [true]}', expect: {json: {a: [true], b: 1}}}
+- {id: json-bad, kind: render-request, template: '{"a": 2}', expect: {json: {a: 1}}}
+- {id: json-invalid, kind: render-request, template: '{"a": }', expect: {json: {a: 1}}}
+- {id: pattern-ok, kind: render-request, template: "id=$context.requestId", expect: {bodyPattern: 'id=[0-9a-f-]{36}'}}
+- {id: pattern-bad, kind: render-request, template: "x", expect: {bodyPattern: 'y'}}
+- {id: status-ok, kind: render-response, template: '#set($context.responseOverride.status = 418)', response: {status: 200}, expect: {status: 418}}
+- {id: status-from-backend, kind: render-response, template: 'x', response: {status: 503}, expect: {status: 503}}
+- {id: headers-ok, kind: render-response, template: '#set($context.responseOverride.header.X-A = "1")', response: {}, expect: {headers: {x-a: "1"}}}
+- {id: error-ok, kind: render-request, template: '#set($x = )', expect: {error: expected expression}}
+- {id: error-missing, kind: render-request, template: 'fine', expect: {error: boom}}
+- {id: render-fails, kind: render-request, template: '$input.path("$.a")', request: {body: '{oops'}, expect: {body: x}}
+- {id: skipped, kind: render-request, template: 'x', expect: {body: y}, skip: not yet}
+- {id: invoke, kind: invoke, integration: {type: mock}, expect: {status: 200}}
+""",
+    )
+    assert results == {
+        "body-ok": ("passed", ""),
+        "body-bad": ("failed", "the output differs from expect.body"),
+        "json-ok": ("passed", ""),
+        "json-bad": ("failed", "the output differs from expect.json"),
+        "json-invalid": ("failed", "expect.json: the output is not JSON (Expecting value: line 1 column 7 (char 6))"),
+        "pattern-ok": ("passed", ""),
+        "pattern-bad": ("failed", "the output does not match expect.bodyPattern 'y'"),
+        "status-ok": ("passed", ""),
+        "status-from-backend": ("passed", ""),
+        "headers-ok": ("passed", ""),
+        "error-ok": ("passed", ""),
+        "error-missing": ("failed", "expected an error containing 'boom', but it rendered"),
+        "render-fails": results["render-fails"],
+        "skipped": ("skipped", "not yet"),
+        "invoke": ("skipped", INVOKE_NOT_AVAILABLE),
+    }
+    assert results["render-fails"][0] == "failed" and "Could not process payload" in results["render-fails"][1]
+
+
+def test_failures_carry_the_diff(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text(
+        '- {id: a, kind: render-request, template: \'{"items": [{"price": 12}]}\', expect: {json: {items: [{price: 10}]}}}\n',
+        encoding="utf-8",
+    )
+    (result,) = run_cases(load_cases([str(tmp_path)])[0].cases).results
+    assert result.diff is not None
+    assert [difference.describe() for difference in result.diff.differences] == ["$.items[0].price: 10 -> 12"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "selected"),
+    [
+        ("mock", ["mock-ok", "mock-fail"]),
+        ("mock and not fail", ["mock-ok"]),
+        ("http or fail", ["mock-fail", "http-ok"]),
+        ("not (mock or http)", ["other"]),
+    ],
+)
+def test_k_selects_by_id(expression: str, selected: list[str]) -> None:
+    ids = ["mock-ok", "mock-fail", "http-ok", "other"]
+    assert [case_id for case_id in ids if matches_id(case_id, expression)] == selected
+
+
+@pytest.mark.parametrize("expression", ["mock and", "(mock", "and mock", "mock )"])
+def test_k_rejects_broken_expressions(expression: str) -> None:
+    with pytest.raises(UsageError):
+        matches_id("mock", expression)
+
+
+def test_fail_fast_stops_at_the_first_failure(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text(
+        "- {id: a, kind: render-request, template: x, expect: {body: y}}\n- {id: b, kind: render-request, template: x, expect: {body: x}}\n",
+        encoding="utf-8",
+    )
+    cases = load_cases([str(tmp_path)])[0].cases
+    assert len(run_cases(cases, fail_fast=True).results) == 1
+    assert [case.id for case in select_cases(cases, "b")] == ["b"]
+
+
+def test_junit_xml_reads_back(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text(
+        "- {id: ok, kind: render-request, template: x, expect: {body: x}}\n"
+        "- {id: bad, kind: render-request, template: '{\"a\": 2}', expect: {json: {a: 1}}}\n"
+        "- {id: later, kind: render-request, template: x, expect: {body: x}, skip: later}\n",
+        encoding="utf-8",
+    )
+    report = run_cases(load_cases([str(tmp_path)])[0].cases)
+    root = ElementTree.fromstring(to_junit_xml(report))
+    (suite,) = root.findall("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("3", "1", "1")
+    cases = {case.get("name"): case for case in suite.findall("testcase")}
+    failure = cases["bad"].find("failure")
+    assert failure is not None and failure.get("message") == "the output differs from expect.json"
+    assert "$.a: 1 -> 2" in (failure.text or "")
+    assert cases["later"].find("skipped") is not None and cases["ok"].find("failure") is None
+
+
+def test_the_aws_recorded_suite_passes_through_the_runner() -> None:
+    conformance = SHARED / "conformance"
+    if not conformance.is_dir():
+        pytest.skip(f"{conformance} is absent")
+    report = run_cases([case for case_file in load_cases([str(conformance)]) for case in case_file.cases])
+    failed = [result.case.id for result in report.results if result.status == "failed"]
+    assert failed == []
+    assert report.count("passed") >= 225
+    assert {result.message for result in report.results if result.status == "skipped"} == {INVOKE_NOT_AVAILABLE}
