@@ -23,6 +23,7 @@ typecheck: install
 
 test: lint typecheck
 	$(BIN)/pytest -q
+	$(BIN)/apigw test templates
 
 cov: install
 	$(BIN)/python -m pip install --quiet coverage
@@ -37,6 +38,9 @@ demo: install
 	@echo
 	@echo '$$ apigw render templates/error-mapping.vtl --response samples/backend-404.json --request samples/create-pet.json --json --deterministic'
 	@$(BIN)/apigw render templates/error-mapping.vtl --response samples/backend-404.json --request samples/create-pet.json --json --deterministic
+	@echo
+	@echo '$$ apigw test templates'
+	@$(BIN)/apigw test templates
 
 # Check the tests' Velocity expectations against real Velocity 1.7 (needs Java; see ../shared/oracle).
 oracle: install

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from apigw_cli.render import render_template  # noqa: E402
-from apigw_cli.samples import read_request_file, read_response_file  # noqa: E402
+from apigw_cli.runner import load_cases, run_cases  # noqa: E402
 from apigw_cli.vtl.context import Identity  # noqa: E402
 from apigw_cli.vtl.engine import compile_template  # noqa: E402
 
@@ -26,8 +26,8 @@ BIN = Path(sys.executable).parent
 START_RUNS = 15
 #: Seconds spent rendering each template.
 RENDER_SECONDS = 1.0
-#: Each starter template with its samples, as the golden tests pair them.
-GOLDEN_CASES = sorted((ROOT / "tests" / "golden" / "render").glob("*/case.json"))
+#: Cases in the runner throughput measure.
+CASES = 1000
 
 
 def best_wall_time(command: list[str]) -> float:
@@ -58,21 +58,48 @@ def start_up() -> None:
 
 
 def steady_state() -> None:
+    """Each render case of the starter library, rendered again and again."""
     print(f"\nSteady-state rendering ({RENDER_SECONDS:g} s each; compiled once, fresh $input/$context per render):")
-    for case_file in GOLDEN_CASES:
-        case = json.loads(case_file.read_text(encoding="utf-8"))
-        request = read_request_file(str(ROOT / case["request"]))
-        response = read_response_file(str(ROOT / case["response"])) if case.get("response") else None
-        template = compile_template((ROOT / case["template"]).read_text(encoding="utf-8"), case["template"])
-        identity = Identity.deterministic()
-        count = 0
+    for case_file in load_cases([str(ROOT / "templates")]):
+        for case in case_file.cases[:1]:
+            assert case.template_source is not None
+            template = compile_template(case.template_source, case.template_name)
+            identity = Identity.deterministic()
+            count = 0
+            start = time.perf_counter()
+            while (elapsed := time.perf_counter() - start) < RENDER_SECONDS:
+                render_template(template, case.request, response=case.response, identity=identity)
+                count += 1
+            print(f"  {case.id:<48} {count / elapsed:10,.0f} renders/s")
+
+
+def case_throughput() -> None:
+    """1,000 render cases through the runner of `apigw test`, in one process."""
+    with tempfile.TemporaryDirectory() as folder:
+        cases = [
+            {
+                "id": f"case-{index}",
+                "kind": "render-request",
+                "template": '{"id": "$input.params(\'id\')", "n": $input.json(\'$.n\'), "i": INDEX}'.replace(
+                    "INDEX", str(index)
+                ),
+                "request": {"pathParameters": {"id": str(index)}, "json": {"n": index}},
+                "expect": {"json": {"id": str(index), "n": index, "i": index}},
+            }
+            for index in range(CASES)
+        ]
+        (Path(folder) / "cases.json").write_text(json.dumps(cases), encoding="utf-8")
         start = time.perf_counter()
-        while (elapsed := time.perf_counter() - start) < RENDER_SECONDS:
-            render_template(template, request, response=response, identity=identity)
-            count += 1
-        print(f"  {case_file.parent.name:<24} {count / elapsed:10,.0f} renders/s")
+        report = run_cases([case for case_file in load_cases([folder]) for case in case_file.cases])
+        elapsed = time.perf_counter() - start
+    assert report.ok, report.summary
+    print(
+        f"\napigw test on {CASES:,} render cases in one process (load and run): "
+        f"{elapsed:.2f} s, {CASES / elapsed:,.0f} cases/s"
+    )
 
 
 if __name__ == "__main__":
     start_up()
     steady_state()
+    case_throughput()
