@@ -54,6 +54,7 @@ smoke: install
 	$(PYTHON) -m venv build/smoke/venv
 	build/smoke/venv/bin/python -m pip install --quiet build/smoke/*.whl
 	build/smoke/venv/bin/apigw --version
+	build/smoke/venv/bin/apigw templates show sqs-sendmessage
 	build/smoke/venv/bin/apigw render templates/create-pet.vtl --request samples/create-pet.json --deterministic
 
 all: test smoke

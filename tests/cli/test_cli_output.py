@@ -60,3 +60,34 @@ def test_no_color_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     text = streams.stderr.getvalue()
     assert "apigw: warning: " in text and "careful" in text
     assert "\x1b[33" not in text and "\x1b[31" not in text  # Rich keeps bold, drops colour
+
+
+def test_diffs_are_coloured_on_a_terminal_and_plain_when_piped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from apigw_cli.diff import compare_outputs
+    from apigw_cli.output import write_diff
+
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    result = compare_outputs('{"a": 2}', '{"a": 1, "b": "[x]"}')
+    piped = Streams(io.StringIO(), io.StringIO())
+    write_diff(result, piped)
+    assert piped.stdout.getvalue() == '$.a: 1 -> 2\n$.b: removed "[x]"\n'
+    terminal = Streams(Terminal(), Terminal())
+    write_diff(result, terminal)
+    assert "\x1b[" in terminal.stdout.getvalue() and '"[x]"' in terminal.stdout.getvalue()
+
+
+def test_progress_shows_on_a_terminal_for_long_suites_only() -> None:
+    from apigw_cli.output import Progress
+
+    quiet = Streams(io.StringIO(), io.StringIO())
+    bar = Progress(100, quiet)
+    bar.close()
+    assert quiet.stderr.getvalue() == ""
+    terminal = Streams(Terminal(), Terminal())
+    short = Progress(3, terminal)
+    short.close()
+    assert terminal.stderr.getvalue() == ""
+    long = Progress(100, terminal)
+    assert long.bar is not None
+    long.close()
