@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from apigw_cli.documents import check_expansion, read_text
+from apigw_cli.documents import parse_json, parse_yaml, read_text
 from apigw_cli.errors import InputError
 from apigw_cli.models import Request, Response
 from apigw_cli.samples import (
@@ -34,7 +34,9 @@ EXPECT_KEYS = frozenset({"status", "body", "json", "bodyPattern", "headers", "er
 #: Folders never searched for case files.
 SKIPPED_FOLDERS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist"})
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
-_LIST_START = re.compile(r"\A(?:\s*#[^\n]*\n)*\s*(?:-\s|\[)")
+#: Text that starts like a list (after a byte-order mark, comments and a '---' document
+#: start): a parse error in such a file is reported, not taken as "not a case file".
+_LIST_START = re.compile(r"\A\ufeff?(?:\s*#[^\n]*\n|\s*---[^\n]*\n)*\s*(?:-\s|\[)")
 _NO_JSON = object()
 
 
@@ -42,7 +44,7 @@ _NO_JSON = object()
 class Expectation:
     status: int | None = None
     body: str | None = None
-    #: The expected JSON value; :data:`NO_JSON` when the case has none.
+    #: The expected JSON value; see ``has_json`` (a JSON ``null`` is a value).
     json: Any = _NO_JSON
     body_pattern: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -104,76 +106,72 @@ def find_case_files(paths: list[str]) -> list[Path]:
 
 
 def load_case_file(path: Path) -> CaseFile | None:
-    """The cases of ``path``, or ``None`` when it is not a case file."""
+    """The cases of ``path``, or ``None`` when it is not a case file: a case file is a list
+    in which some item looks like a case (a fixture list of records is not one)."""
     text = read_text(str(path), what="case file")
     looks_like_cases = bool(_LIST_START.match(text))
-    spans_source: Any = None
+    nodes: Any = None
     try:
         if path.suffix == ".json":
-            data = json.loads(text)
+            data = parse_json(text, str(path))
         else:
-            data, spans_source = _load_yaml(text, str(path))
-    except (ValueError, InputError) as exc:
-        if not looks_like_cases:
-            return None
-        message = str(exc) if isinstance(exc, InputError) else f"{path}: invalid JSON: {exc}"
-        raise InputError(message) from None
-    if isinstance(data, dict) and {"id", "kind"} <= set(data):
-        raise InputError(f"{path}: a case file holds a list of cases; put '- ' before 'id:'")
-    if not isinstance(data, list) or not data or not all(isinstance(item, dict) for item in data):
+            root, data = parse_yaml(text, str(path))
+            nodes = root.value if root is not None and root.id == "sequence" else None
+    except InputError:
+        if looks_like_cases:
+            raise
         return None
-    if not any("kind" in item or "id" in item for item in data):
+    if _looks_like_a_case(data):
+        raise InputError(f"{path}: a case file holds a list of cases; put '- ' before the first key")
+    if not isinstance(data, list) or not any(_looks_like_a_case(item) for item in data):
         return None
     case_file = CaseFile(path, [], text)
-    seen: dict[str, int] = {}
+    seen: set[str] = set()
     for index, item in enumerate(data):
-        node = spans_source.value[index] if spans_source is not None else None
+        node = nodes[index] if nodes is not None else None
         line = node.start_mark.line + 1 if node is not None else None
+        if not isinstance(item, dict):
+            raise InputError(f"{_where(path, line)}: case {index + 1}: expected a mapping, got {type(item).__name__}")
         case = _case(item, path, line, index)
         if case.id in seen:
             raise InputError(f"{_where(path, line)}: case '{case.id}': the id is used twice in this file")
-        seen[case.id] = index
+        seen.add(case.id)
         case_file.cases.append(case)
         case_file.spans.append(_expectation_spans(node))
     return case_file
 
 
-def _load_yaml(text: str, name: str) -> tuple[Any, Any]:
-    """The data and the node tree (for lines and spans) of a YAML document."""
-    import yaml
-
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark is not None else name
-        raise InputError(f"{where}: invalid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{name}: invalid YAML: {exc}") from None
-    finally:
-        loader.dispose()
-    check_expansion(data, name)
-    return data, node if isinstance(node, yaml.SequenceNode) else None
+def _looks_like_a_case(item: Any) -> bool:
+    """A kind apigw runs, or the shape of a case with a mistyped kind."""
+    return isinstance(item, dict) and (item.get("kind") in KINDS or {"id", "kind", "expect"} <= item.keys())
 
 
-def _expectation_spans(node: Any) -> dict[str, tuple[int, int, int]]:
-    import yaml
-
+def _expectation_spans(case_node: Any) -> dict[str, tuple[int, int, int]]:
+    """Where ``expect.body``/``expect.json`` are written in this case's own text. A value
+    reached through an alias (``*anchor``) is written elsewhere: it has no span here and is
+    left alone."""
     spans: dict[str, tuple[int, int, int]] = {}
-    if not isinstance(node, yaml.MappingNode):
+    if case_node is None or case_node.id != "mapping":
         return spans
-    for key, value in node.value:
-        if key.value == "expect" and isinstance(value, yaml.MappingNode):
-            for expect_key, expect_value in value.value:
-                if expect_key.value in ("body", "json"):
-                    spans[expect_key.value] = (
-                        expect_value.start_mark.index,
-                        expect_value.end_mark.index,
-                        -1 if value.flow_style else expect_key.start_mark.column,
-                    )
+    in_case = range(case_node.start_mark.index, case_node.end_mark.index + 1)
+    for key, value in case_node.value:
+        if key.value != "expect" or value.id != "mapping" or value.start_mark.index not in in_case:
+            continue
+        in_expect = range(value.start_mark.index, value.end_mark.index + 1)
+        for expect_key, expect_value in value.value:
+            if expect_key.value in ("body", "json") and expect_value.start_mark.index in in_expect:
+                column = -1 if value.flow_style else expect_key.start_mark.column
+                spans[expect_key.value] = (expect_value.start_mark.index, _content_end(expect_value), column)
     return spans
+
+
+def _content_end(node: Any) -> int:
+    """Where a value's own text ends: a block collection ends with its last value, not at the
+    next key (which would take comments and indentation with it)."""
+    if node.id in ("mapping", "sequence") and not node.flow_style and node.value:
+        last = node.value[-1]
+        return _content_end(last[1] if node.id == "mapping" else last)
+    return int(node.end_mark.index)
 
 
 def _where(path: Path, line: int | None) -> str:
@@ -306,77 +304,106 @@ def _expectation(raw: Any, error: Any) -> Expectation:
 
 
 def update_expectations(case_file: CaseFile, actual: dict[str, str]) -> bool:
-    """Rewrite ``expect.body``/``expect.json`` of the cases named in ``actual`` (id → output),
-    leaving every other key, comment and pattern alone. Returns whether the file changed."""
+    """Rewrite ``expect.body``/``expect.json`` of the cases named in ``actual`` (id → output).
+    In YAML only those values' own text changes: comments, patterns, other keys, anchors and
+    line endings stay. A JSON case file is written back whole, with two-space indentation.
+    Returns whether the file changed."""
     if case_file.path.suffix == ".json":
-        data = json.loads(case_file.text)
-        changed = False
-        for item in data:
-            output = actual.get(item.get("id"))
-            expect = item.get("expect", {})
-            if output is None:
-                continue
-            if "body" in expect and expect["body"] != output:
-                expect["body"], changed = output, True
-            if "json" in expect:
-                try:
-                    value = json.loads(output)
-                except ValueError:
-                    continue
-                if expect["json"] != value:
-                    expect["json"], changed = value, True
-        if changed:
-            case_file.path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        return changed
+        return _update_json(case_file, actual)
+    newline = "\r\n" if "\r\n" in case_file.text else "\n"
     edits: list[tuple[int, int, str]] = []
     for case, spans in zip(case_file.cases, case_file.spans, strict=True):
         output = actual.get(case.id)
         if output is None:
             continue
         for key, (start, end, column) in spans.items():
-            # Replace the value itself; the line breaks after it (part of a block scalar's
-            # span) stay where they are.
-            end = start + len(case_file.text[start:end].rstrip("\n"))
+            end = start + len(case_file.text[start:end].rstrip("\r\n"))
             if key == "body":
-                replacement = _yaml_text(output, column)
+                line_end = case_file.text.find("\n", end)
+                rest_of_line = case_file.text[end : line_end if line_end >= 0 else len(case_file.text)]
+                # After a comment on the value's line, a block would swallow it: quote instead.
+                replacement = _yaml_text(output, column if not rest_of_line.strip() else -1, newline)
             else:
-                try:
-                    # A JSON document is also a valid YAML flow collection.
-                    replacement = json.dumps(json.loads(output), ensure_ascii=False)
-                except ValueError:
+                value = _json_value(output)
+                if value is _NO_JSON:
                     continue  # the output is not JSON: an expected JSON value cannot come from it
+                replacement = _yaml_flow(value)
             edits.append((start, end, replacement))
     text = case_file.text
     for start, end, replacement in sorted(edits, reverse=True):
         if end == len(text) and replacement.startswith("|"):
-            replacement += "\n"  # a block scalar needs its line to end
+            replacement += newline  # a block scalar needs its line to end
         text = text[:start] + replacement + text[end:]
     if text == case_file.text:
         return False
-    case_file.path.write_text(text, encoding="utf-8")
+    case_file.path.write_bytes(text.encode("utf-8"))
     return True
 
 
-_BLOCK_SAFE = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f\ufeff]*")
+def _update_json(case_file: CaseFile, actual: dict[str, str]) -> bool:
+    data = json.loads(case_file.text.removeprefix("\ufeff"))
+    changed = False
+    for item in data:
+        output = actual.get(str(item.get("id"))) if isinstance(item, dict) else None
+        expect = item.get("expect") if output is not None else None
+        if not isinstance(expect, dict):
+            continue
+        if "body" in expect and expect["body"] != output:
+            expect["body"], changed = output, True
+        value = _json_value(output) if "json" in expect else _NO_JSON
+        if value is not _NO_JSON and expect["json"] != value:
+            expect["json"], changed = value, True
+    if changed:
+        case_file.path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return changed
 
 
-def _yaml_text(text: str, key_column: int) -> str:
+def _json_value(text: str | None) -> Any:
+    try:
+        return json.loads(text or "", parse_constant=lambda name: _NO_JSON)
+    except (ValueError, RecursionError):
+        return _NO_JSON
+
+
+def _yaml_flow(value: Any) -> str:
+    """``value`` on one line: as JSON (also YAML) when YAML reads that back as the same value,
+    else as YAML's own flow style (YAML 1.1 reads JSON's ``1e+300`` as a string)."""
+    import yaml
+
+    as_json = json.dumps(value, ensure_ascii=False)
+    try:
+        if yaml.safe_load(as_json) == value:
+            return as_json
+    except yaml.YAMLError:
+        pass
+    dumped = yaml.safe_dump(value, default_flow_style=True, width=2**31, allow_unicode=True, sort_keys=False)
+    return dumped.removesuffix("\n").removesuffix("\n...")
+
+
+#: Characters a literal block cannot hold as they are: controls, and YAML's other line breaks.
+_NOT_IN_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]")
+
+
+def _yaml_text(text: str, key_column: int, newline: str = "\n") -> str:
     """``text`` as a YAML value after ``key:``: a literal block (``|``/``|-``) when it spans
-    lines and reads back exactly, else a double-quoted scalar (JSON's string syntax is YAML's)."""
+    lines and reads back exactly, else a double-quoted scalar."""
+    import yaml
+
     trailing = len(text) - len(text.rstrip("\n"))
-    content = text[: len(text) - trailing]
-    lines = content.split("\n")
+    lines = text[: len(text) - trailing].split("\n")
     block_safe = (
         key_column >= 0
         and len(lines) > 1
         and trailing <= 1
-        and _BLOCK_SAFE.fullmatch(text) is not None
+        and _NOT_IN_BLOCK.search(text) is None
         and "\r" not in text
-        and not content.startswith((" ", "\t"))
+        and lines[0] != ""
+        and not lines[0].startswith((" ", "\t"))
         and all(line == line.rstrip(" \t") for line in lines)
     )
     if not block_safe:
-        return json.dumps(text, ensure_ascii=False)
+        quoted = yaml.safe_dump(text, default_style='"', width=2**31, allow_unicode=True)
+        return quoted.removesuffix("\n").removesuffix("\n...")
     indent = " " * (key_column + 2)
-    body = "\n".join(indent + line if line else "" for line in lines)
-    return ("|" if trailing else "|-") + "\n" + body
+    body = newline.join(indent + line if line else "" for line in lines)
+    return ("|" if trailing else "|-") + newline + body

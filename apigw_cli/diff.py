@@ -1,5 +1,6 @@
-"""Compare a rendered output with what was expected: JSON by structure, XML by canonical
-form, anything else line by line. Returns a :class:`~apigw_cli.models.DiffResult`; printing
+"""Compare a rendered output with what was expected: JSON by structure, XML as canonical
+trees (names by namespace, not prefix; attributes unordered; comments and whitespace between
+elements ignored), anything else line by line. Returns a :class:`~apigw_cli.models.DiffResult`; printing
 it is :mod:`apigw_cli.output`'s job.
 
 >>> result = compare_outputs('{"items": [{"price": 12}], "id": 1}', '{"id": 1, "items": [{"price": 10}]}')
@@ -32,13 +33,13 @@ def compare_outputs(
     expected_name: str = "expected",
 ) -> DiffResult:
     """Compare ``actual`` with ``expected``. Two JSON documents compare by structure (key
-    order and spacing ignored) and two XML documents by canonical form, unless ``strict``,
+    order and spacing ignored) and two XML documents as canonical trees, unless ``strict``,
     where their text must match too; anything else compares line by line."""
     expected_json, actual_json = _json_or_absent(expected), _json_or_absent(actual)
     if expected_json is not _ABSENT and actual_json is not _ABSENT:
-        differences: list[Difference] = []
-        _compare_json(expected_json, actual_json, "$", differences)
-        return _result("json", actual, expected, differences, strict, actual_name, expected_name)
+        differences = json_differences(actual_json, expected_json)
+        if differences is not None:
+            return _result("json", actual, expected, differences, strict, actual_name, expected_name)
     xml = _compare_xml(actual, expected, strict)
     if xml is not None:
         return _result("xml", actual, expected, xml, strict, actual_name, expected_name)
@@ -61,10 +62,25 @@ def _result(
 
 
 def _json_or_absent(text: str) -> Any:
+    """Strict JSON (``NaN`` is not JSON), or ``_ABSENT``; too deep to read is not JSON either."""
     try:
-        return json.loads(text)
-    except ValueError:
+        return json.loads(text, parse_constant=_not_json)
+    except (ValueError, RecursionError):
         return _ABSENT
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def json_differences(actual: Any, expected: Any) -> list[Difference] | None:
+    """The differences between two JSON values, ``None`` when they nest too deeply to walk."""
+    differences: list[Difference] = []
+    try:
+        _compare_json(expected, actual, "$", differences)
+    except RecursionError:
+        return None
+    return differences
 
 
 def json_path(parent: str, key: str | int) -> str:
@@ -128,13 +144,11 @@ def _compare_xml(actual: str, expected: str, strict: bool) -> list[Difference] |
     try:
         expected_root = parse_xml(expected, keep_blank_text=strict)
         actual_root = parse_xml(actual, keep_blank_text=strict)
-    except XmlError:
+    except (XmlError, RecursionError):
         return None
     differences: list[Difference] = []
     if expected_root.tag != actual_root.tag:
-        differences.append(
-            Difference(f"/{expected_root.display}", "changed", expected_root.display, actual_root.display)
-        )
+        differences.append(Difference(f"/{expected_root.display}", "changed", *_names(expected_root, actual_root)))
     else:
         _compare_elements(expected_root, actual_root, f"/{expected_root.display}", differences)
     return differences
@@ -165,9 +179,16 @@ def _compare_elements(expected: XmlNode, actual: XmlNode, path: str, out: list[D
         elif after is None:
             out.append(Difference(where, "removed", expected=reference.display))
         elif before.tag != after.tag:
-            out.append(Difference(where, "changed", before.display, after.display))
+            out.append(Difference(where, "changed", *_names(before, after)))
         else:
             _compare_elements(before, after, where, out)
+
+
+def _names(expected: XmlNode, actual: XmlNode) -> tuple[str, str]:
+    """Two element names as written, or with their namespace when only that differs."""
+    if expected.display == actual.display:
+        return expected.tag, actual.tag
+    return expected.display, actual.display
 
 
 def unified_diff(actual: str, expected: str, actual_name: str = "actual", expected_name: str = "expected") -> list[str]:

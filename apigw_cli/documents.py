@@ -31,7 +31,7 @@ def read_text(path: str, *, what: str = "file") -> str:
     except FileNotFoundError:
         raise InputError(f"{name}: no such {what}") from None
     except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, expected a {what}") from None
+        raise InputError(f"{name}: is a directory, not a {what}") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read the {what}: {exc.strerror}") from None
     if len(raw) > MAX_DOCUMENT_BYTES:
@@ -48,30 +48,50 @@ def load_document(path: str, *, what: str = "file") -> Any:
 
 
 def parse_document(text: str, name: str) -> Any:
+    """Parse ``text`` (named ``name`` in errors) as JSON (``.json``) or YAML."""
+    if name.endswith(".json"):
+        return parse_json(text, name)
+    return parse_yaml(text, name)[1]
+
+
+def parse_json(text: str, name: str) -> Any:
+    """Strict JSON (a byte-order mark is allowed; ``NaN`` and ``Infinity`` are not JSON)."""
     try:
-        return _parse(text, name)
+        return json.loads(text.removeprefix("\ufeff"), parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except ValueError as exc:
+        raise InputError(f"{name}: invalid JSON: {exc}") from None
     except RecursionError:
         raise InputError(f"{name}: the document nests too deeply") from None
 
 
-def _parse(text: str, name: str) -> Any:
-    if name.endswith(".json"):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, Any]:
+    """The node tree (with positions, for editing the text) and the data of a YAML document."""
     import yaml  # costly import, only for YAML files
 
+    loader = None
     try:
-        document = yaml.safe_load(text)
+        loader = yaml.SafeLoader(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+        check_expansion(data, name)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark is not None else name
         raise InputError(f"{where}: invalid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: invalid YAML: {exc}") from None
-    check_expansion(document, name)
-    return document
+    except RecursionError:
+        raise InputError(f"{name}: the document nests too deeply") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return node, data
 
 
 def check_expansion(document: Any, name: str) -> None:

@@ -3,11 +3,20 @@ case file, one ``testcase`` per case, ``failure`` and ``skipped`` as they expect
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from apigw_cli.errors import InputError
 from apigw_cli.runner import CaseResult, TestReport
+
+#: Characters XML 1.0 cannot hold at all, even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """``text`` with what XML cannot hold shown as ``\\uXXXX`` (an ESC in an output...)."""
+    return _NOT_XML.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def to_junit_xml(report: TestReport) -> str:
@@ -31,20 +40,22 @@ def to_junit_xml(report: TestReport) -> str:
                 suite, "testcase", name=result.case.id, classname=str(file), time=f"{result.seconds:.6f}"
             )
             if result.status == "failed":
-                failure = ElementTree.SubElement(case, "failure", message=result.message)
+                failure = ElementTree.SubElement(case, "failure", message=_xml_safe(result.message))
                 details = [result.message]
                 if result.diff is not None:
                     details += [difference.describe() for difference in result.diff.differences]
                     details.append("".join(result.diff.unified))
-                failure.text = "\n".join(part for part in details if part)
+                failure.text = _xml_safe("\n".join(part for part in details if part))
             elif result.status == "skipped":
-                ElementTree.SubElement(case, "skipped", message=result.message)
+                ElementTree.SubElement(case, "skipped", message=_xml_safe(result.message))
     ElementTree.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
 
 
 def write_junit(report: TestReport, path: str) -> None:
+    target = Path(path)
     try:
-        Path(path).write_text(to_junit_xml(report), encoding="utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(to_junit_xml(report), encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot write the JUnit report: {exc.strerror}") from None

@@ -150,7 +150,12 @@ class Difference:
 
 
 def _show(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """A value as JSON; one JSON has no form for (a YAML date in an expectation) as text."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(_show(value))
 
 
 @dataclass
@@ -170,7 +175,12 @@ class DiffResult:
             "format": self.format,
             "equal": self.equal,
             "differences": [
-                {"path": item.path, "change": item.change, "expected": item.expected, "actual": item.actual}
+                {
+                    "path": item.path,
+                    "change": item.change,
+                    "expected": _jsonable(item.expected),
+                    "actual": _jsonable(item.actual),
+                }
                 for item in self.differences
             ],
             "unified": "".join(self.unified),

@@ -8,6 +8,7 @@ go to stderr. On a terminal stderr is coloured with Rich (which honours ``NO_COL
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,11 +48,21 @@ def _stdout(streams: Streams) -> TextIO:
     return streams.stdout
 
 
+def _encodable(text: str) -> str:
+    """``text`` as UTF-8 can carry it: a lone surrogate (a Java string may hold one) becomes
+    ``?``, as Java's UTF-8 encoder writes it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", errors="replace").decode("utf-8")
+    return text
+
+
 def write_payload(text: str, streams: Streams | None = None) -> None:
     """The payload exactly, byte for byte: no newline added, no colour. On a terminal, a
     newline goes to stderr when the payload lacks one, so the prompt starts on its own line."""
     streams = streams or Streams()
-    _stdout(streams).write(text)
+    _stdout(streams).write(_encodable(text))
     streams.stdout.flush()
     if text and not text.endswith("\n") and streams.stdout_is_tty and streams.stderr_is_tty:
         streams.stderr.write("\n")
@@ -60,7 +71,7 @@ def write_payload(text: str, streams: Streams | None = None) -> None:
 def write_json(document: Any, streams: Streams | None = None) -> None:
     """One JSON document on stdout (the core hands over JSON-safe data)."""
     streams = streams or Streams()
-    _stdout(streams).write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    _stdout(streams).write(_encodable(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)) + "\n")
 
 
 def report_warnings(warnings: list[str], streams: Streams | None = None) -> None:
@@ -115,18 +126,28 @@ _CHANGE_STYLES = {"changed": "yellow", "added": "green", "removed": "red", "type
 _UNIFIED_STYLES = {"-": "red", "+": "green", "@": "cyan", "\\": "dim"}
 
 
-def write_styled(lines: list[tuple[str, str]], streams: Streams, *, indent: str = "") -> None:
-    """Lines on stdout: coloured on a terminal, plain when piped; never read as markup."""
+def write_styled(lines: list[tuple[str, str]], streams: Streams) -> None:
+    """Lines on stdout: coloured on a terminal (or with ``FORCE_COLOR``), plain when piped;
+    never read as markup."""
     stdout = _stdout(streams)
-    if not streams.stdout_is_tty:
-        stdout.write("".join(f"{indent}{text}\n" for text, _ in lines))
+    console = _colour_console(stdout, streams.stdout_is_tty)
+    if console is None:
+        stdout.write("".join(f"{_encodable(text)}\n" for text, _ in lines))
         return
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=stdout, highlight=False, soft_wrap=True)
     for text, style in lines:
-        console.print(Text(indent) + Text(text, style=style), markup=False)
+        console.print(Text(_encodable(text), style=style), markup=False)
+
+
+def _colour_console(stream: TextIO, is_tty: bool) -> Any:
+    """A Rich console when Rich would style this stream, else ``None`` (and no Rich import)."""
+    if not (is_tty or os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE")):
+        return None
+    from rich.console import Console
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    return console if console.is_terminal else None
 
 
 def write_diff(result: DiffResult, streams: Streams | None = None) -> None:

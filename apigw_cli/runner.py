@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from apigw_cli.cases import Case, CaseFile, find_case_files, load_case_file, update_expectations
-from apigw_cli.diff import compare_outputs, unified_diff
+from apigw_cli.diff import compare_outputs, json_differences, unified_diff
 from apigw_cli.errors import ApigwError, UsageError
 from apigw_cli.models import DiffResult, RenderResult, header_value
 from apigw_cli.render import render_template
 from apigw_cli.vtl.context import Identity
 from apigw_cli.vtl.engine import compile_template
+from apigw_cli.vtl.limits import MAX_RENDER_SECONDS, LimitReached, deadline_alarm
 
 #: Why invoke cases do not run yet.
 INVOKE_NOT_AVAILABLE = "invoke cases need 'apigw invoke', which this version does not have yet"
@@ -88,21 +89,32 @@ def load_cases(paths: list[str]) -> list[CaseFile]:
 
 
 def select_cases(cases: Iterable[Case], expression: str | None) -> list[Case]:
-    """The cases whose id matches ``-k``: words match parts of the id, combined with
-    ``and``, ``or``, ``not`` and parentheses, as pytest's ``-k`` does.
+    """The cases whose id matches ``-k``: words match parts of the id, ignoring case,
+    combined with ``and``, ``or``, ``not`` and parentheses, as pytest's ``-k`` does. A
+    broken expression is an error even when no case is there to match it.
 
     >>> ids = ["mock-ok", "mock-fail", "http-ok"]
     >>> [i for i in ids if matches_id(i, "mock and not fail")], [i for i in ids if matches_id(i, "ok")]
     (['mock-ok'], ['mock-ok', 'http-ok'])
     """
-    return [case for case in cases if expression is None or matches_id(case.id, expression)]
+    if expression is None:
+        return list(cases)
+    matches_id("", expression)  # check the expression itself
+    return [case for case in cases if matches_id(case.id, expression)]
 
 
 _K_TOKEN = re.compile(r"\s*(\(|\)|[^\s()]+)")
 
 
 def matches_id(case_id: str, expression: str) -> bool:
-    tokens = [match.group(1) for match in _K_TOKEN.finditer(expression)]
+    try:
+        return _matches(case_id.lower(), expression)
+    except RecursionError:
+        raise UsageError(f"-k {expression[:40]!r}...: the expression nests too deeply") from None
+
+
+def _matches(case_id: str, expression: str) -> bool:
+    tokens = [match.group(1).lower() for match in _K_TOKEN.finditer(expression)]
     position = 0
 
     def peek() -> str | None:
@@ -191,19 +203,31 @@ def _check(case: Case, rendered: RenderResult) -> tuple[str, DiffResult | None] 
         return "the output differs from expect.body", diff
     if expect.has_json:
         try:
-            json.loads(output)
-        except ValueError as exc:
+            value = json.loads(output)
+        except (ValueError, RecursionError) as exc:
             return f"expect.json: the output is not JSON ({exc})", None
-        diff = compare_outputs(output, json.dumps(expect.json))
-        if not diff.equal:
-            return "the output differs from expect.json", diff
-    if expect.body_pattern is not None and re.fullmatch(expect.body_pattern, output, re.DOTALL) is None:
-        return f"the output does not match expect.bodyPattern {expect.body_pattern!r}", None
+        differences = json_differences(value, expect.json)
+        if differences is None:
+            return "expect.json: the output nests too deeply to compare", None
+        if differences:
+            return "the output differs from expect.json", DiffResult("json", False, differences, [])
+    if expect.body_pattern is not None:
+        too_slow = LimitReached(f"expect.bodyPattern took longer than {MAX_RENDER_SECONDS:g} seconds to match")
+        try:
+            with deadline_alarm(time.monotonic() + MAX_RENDER_SECONDS, lambda: too_slow):
+                matched = re.fullmatch(expect.body_pattern, output, re.DOTALL) is not None
+        except LimitReached as exc:
+            return str(exc), None
+        if not matched:
+            return f"the output does not match expect.bodyPattern {expect.body_pattern!r}", None
     if expect.status is not None:
         status = _status(case, rendered)
         if status != expect.status:
             return f"expect.status: {expect.status}, got {status}", None
-    headers = rendered.response_override.get("header", {})
+    # A request template's headers are the integration request's, a response template's the
+    # method response's: the overrides each sets.
+    overrides = rendered.request_override if case.kind == "render-request" else rendered.response_override
+    headers = overrides.get("header", {})
     for name, value in expect.headers.items():
         actual = header_value({key: [str(item)] for key, item in headers.items()}, name)
         if actual != value:

@@ -136,3 +136,104 @@ def test_update_of_json_case_files(tmp_path: Path) -> None:
     assert update_expectations(case_file, {"a": "new"})
     assert json.loads(path.read_text(encoding="utf-8"))[0]["expect"] == {"body": "new"}
     assert not update_expectations(load_case_file(path), {"a": "new"})  # type: ignore[arg-type]
+
+
+def updated(tmp_path: Path, text: str, outputs: dict[str, str]) -> str:
+    path = tmp_path / "cases.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    case_file = load_case_file(path)
+    assert case_file is not None
+    update_expectations(case_file, outputs)
+    result = path.read_bytes().decode("utf-8")
+    load_case_file(path)  # still a valid case file
+    return result
+
+
+BLOCK_JSON = """\
+- id: a
+  kind: render-request
+  template: x
+  expect:
+    json:
+      v: 1
+    # group comment
+    status: 200
+  notes: kept
+"""
+
+
+def test_update_keeps_keys_and_comments_after_a_block_value(tmp_path: Path) -> None:
+    text = updated(tmp_path, BLOCK_JSON, {"a": '{"v": 2}'})
+    assert text == BLOCK_JSON.replace("v: 1", '{"v": 2}')
+
+
+def test_update_never_turns_a_comment_into_content(tmp_path: Path) -> None:
+    text = updated(tmp_path, "- {id: a, kind: render-request, template: x, expect: {body: y}}\n", {"a": "1\n2\n"})
+    assert yaml.safe_load(text)[0]["expect"]["body"] == "1\n2\n"
+    block = "- id: a\n  kind: render-request\n  template: x\n  expect:\n    body: old  # note\n"
+    text = updated(tmp_path, block, {"a": "1\n2\n"})
+    assert text.endswith("  # note\n") and yaml.safe_load(text)[0]["expect"]["body"] == "1\n2\n"
+
+
+def test_update_leaves_values_reached_through_aliases_alone(tmp_path: Path) -> None:
+    text = (
+        "- id: a\n  kind: render-request\n  template: x\n  request: {body: &b old}\n  expect: {body: *b}\n"
+        "- id: b\n  kind: render-request\n  template: y\n  expect: &shared {body: z}\n"
+        "- id: c\n  kind: render-request\n  template: w\n  expect: *shared\n"
+    )
+    result = updated(tmp_path, text, {"a": "new-a", "b": "new-b", "c": "new-c"})
+    data = yaml.safe_load(result)
+    assert data[0]["request"]["body"] == "old"  # the anchor's own value is not case a's expectation
+    assert data[1]["expect"]["body"] == "new-b" and "&shared" in result
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        '{"n": 1e+300, "m": 1e-07}',
+        "a\x7fb\nc\n",
+        "a\x85b\nc\n",
+        "\n  indented\nx\n",
+        "tab\tand  \nspaces \n",
+        "é😀\n\nx",
+    ],
+)
+def test_update_writes_values_that_read_back_exactly(tmp_path: Path, output: str) -> None:
+    key = "json" if output.startswith("{") else "body"
+    text = updated(
+        tmp_path, f"- id: a\n  kind: render-request\n  template: x\n  expect:\n    {key}: old\n", {"a": output}
+    )
+    expected = json.loads(output) if key == "json" else output
+    assert yaml.safe_load(text)[0]["expect"][key] == expected
+
+
+def test_update_keeps_crlf_line_endings(tmp_path: Path) -> None:
+    text = updated(
+        tmp_path,
+        "- id: a\r\n  kind: render-request\r\n  template: x\r\n  expect:\r\n    body: old\r\n",
+        {"a": "1\n2\n"},
+    )
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("ctrl.yaml", "- id: a\x01\n  kind: render-request\n", "invalid YAML"),
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "nests too deeply"),
+        ("doc.yaml", "---\n- id: a\n  kind: [\n", "invalid YAML"),
+    ],
+)
+def test_unreadable_case_files_are_errors_not_crashes(tmp_path: Path, name: str, content: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        load_case_file(write(tmp_path, name, content))
+
+
+def test_a_list_of_records_is_not_a_case_file_but_a_mistyped_case_is(tmp_path: Path) -> None:
+    assert load_case_file(write(tmp_path, "fixture.json", '[{"id": "p1", "name": "Rex"}]')) is None
+    with pytest.raises(InputError, match="key 'kind'"):
+        load_case_file(write(tmp_path, "cases.yaml", "- {id: a, kind: render, template: x, expect: {body: x}}\n"))
+    with pytest.raises(InputError, match="case 2: expected a mapping"):
+        load_case_file(
+            write(tmp_path, "cases.yaml", "- {id: a, kind: render-request, template: x, expect: {body: x}}\n- oops\n")
+        )

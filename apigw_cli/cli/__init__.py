@@ -25,7 +25,7 @@ EXIT_CODES_HELP = "\n".join(
         f"  {status.value:>3}  {text}"
         for status, text in (
             (ExitStatus.OK, "success"),
-            (ExitStatus.DIFFERENT, "a check failed (diff found differences, --check-json)"),
+            (ExitStatus.DIFFERENT, "a check failed: diff found differences, a test case failed, --check-json"),
             (ExitStatus.USAGE, "bad usage: options or arguments"),
             (ExitStatus.INPUT, "a file could not be read or parsed, or the output written"),
             (ExitStatus.TEMPLATE, "template syntax or render error"),
@@ -49,7 +49,8 @@ class ApigwGroup(TyperGroup):
                 raise
             from apigw_cli.output import report_error
 
-            report_error(error)
+            if error.message:  # a failed check whose result was already shown says no more
+                report_error(error)
             ctx.exit(error.exit_status)
         except KeyboardInterrupt:
             sys.stderr.write("apigw: interrupted\n")

@@ -16,8 +16,9 @@ OTHER_TEMPLATE renders from the same request.
 
 \b
 Two JSON documents compare by structure (key order and spacing ignored) and each
-difference is named by its JSON path; two XML documents compare by canonical form (C14N);
-anything else line by line. --strict makes JSON and XML text count too.
+difference is named by its JSON path; two XML documents compare as canonical trees
+(namespaces, not prefixes; attributes unordered); anything else line by line. --strict
+makes JSON and XML text count too.
 Exit 0 when equal, 1 when different.
 
 \b
@@ -45,7 +46,7 @@ def diff(
 ) -> None:
     if (expected is None) == (against is None):
         raise UsageError("give --expected FILE or --against OTHER_TEMPLATE (one of them)")
-    inputs.check(template, *([against] if against else []), *([expected] if expected == "-" else []))
+    inputs.check(("TEMPLATE", template), ("--against", against), ("--expected", expected))
     files = watched_files(watch, [template, *inputs.files(), *(name for name in (expected, against) if name)])
 
     def run() -> None:
@@ -72,7 +73,7 @@ def diff(
         else:
             output.write_diff(result)
         if not result.equal:
-            raise CheckFailed(f"{template} renders differently from {expected_name}")
+            raise CheckFailed("")  # the diff is the message, as with diff(1)
 
     watch_command(watch, run, files)
 

@@ -71,9 +71,11 @@ class RenderInputs:
         named = (self.request_file, self.event_file, self.input_file, self.response_file)
         return [name for name in named if name is not None and name != "-"]
 
-    def check(self, *templates: str) -> None:
-        """Refuse contradictory options before reading anything."""
-        readers = [("TEMPLATE", template) for template in templates] + [
+    def check(self, *others: tuple[str, str | None]) -> None:
+        """Refuse contradictory options before reading anything; ``others`` are the command's
+        own (label, file) pairs that may read standard input."""
+        readers = [
+            *others,
             ("--input", self.input_file),
             ("--request", self.request_file),
             ("--event", self.event_file),

@@ -36,7 +36,7 @@ def render(
     watch: WatchOption = False,
     traceback: TracebackOption = False,
 ) -> None:
-    inputs.check(template)
+    inputs.check(("TEMPLATE", template))
     files = watched_files(watch, [template, *inputs.files()])
 
     def run() -> None:

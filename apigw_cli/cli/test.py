@@ -52,21 +52,30 @@ def test(
 
         case_files = load_cases(roots)
         cases = select_cases([case for case_file in case_files for case in case_file.cases], select)
+        if not cases:
+            where = " ".join(roots) + (f" matching -k {select!r}" if select else "")
+            raise CheckFailed(f"no cases to run under {where}")
         progress = output.Progress(len(cases))
         try:
             report = run_cases(cases, fail_fast=exitfirst, on_result=progress.advance)
         finally:
             progress.close()
         if update:
-            report.updated = update_case_files(case_files, report)
+            updated = update_case_files(case_files, report)
+            if updated:
+                # Run again from the rewritten files: what still fails is reported and counts.
+                case_files = load_cases(roots)
+                cases = select_cases([case for case_file in case_files for case in case_file.cases], select)
+                report = run_cases(cases, fail_fast=exitfirst)
+                report.updated = updated
         if junit is not None:
             write_junit(report, junit)
         if json_output:
             output.write_json(report.to_json())
         else:
             output.write_report(report)
-        if not report.ok and not update:
-            raise CheckFailed(f"{report.count('failed')} of {len(report.results)} cases failed")
+        if not report.ok:
+            raise CheckFailed("")  # the report on stdout says what failed
 
     def watched() -> list[Path]:
         from apigw_cli.cases import find_case_files

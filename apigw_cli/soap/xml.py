@@ -1,4 +1,4 @@
-"""Hardened XML parsing and canonical forms (C14N 2.0), for comparing XML outputs.
+"""Hardened XML parsing into comparable trees, for ``apigw diff`` and the SOAP conversions.
 
 The parser resolves no entities, loads no DTD and fetches nothing from the network, so a
 hostile document (billion laughs, external entities) is refused or read literally.
@@ -46,26 +46,19 @@ def _parser(keep_blank_text: bool) -> etree.XMLParser:
 def parse_xml(text: str, *, keep_blank_text: bool = False) -> XmlNode:
     """Parse ``text``; whitespace-only text between elements is dropped unless asked."""
     try:
-        root = etree.fromstring(text.encode("utf-8"), _parser(keep_blank_text))
+        root = etree.fromstring(text.encode("utf-8", errors="replace"), _parser(keep_blank_text))
     except etree.XMLSyntaxError as exc:
         raise XmlError(str(exc)) from None
     return _node(root)
 
 
-def canonical_xml(text: str, *, keep_blank_text: bool = False) -> str:
-    """The C14N 2.0 form of ``text``: attribute order, quoting and namespace declarations no
-    longer matter."""
-    try:
-        root = etree.fromstring(text.encode("utf-8"), _parser(keep_blank_text))
-    except etree.XMLSyntaxError as exc:
-        raise XmlError(str(exc)) from None
-    return str(etree.tostring(root, method="c14n2").decode("utf-8"))
-
-
 def _node(element: etree._Element) -> XmlNode:
     local = etree.QName(element).localname
     display = f"{element.prefix}:{local}" if element.prefix else local
-    text_parts = [element.text or ""] + [child.tail or "" for child in element]
+    # An entity the parser did not resolve stays in the text as written (&name;).
+    text_parts = [element.text or ""] + [
+        (child.text or "" if isinstance(child, etree._Entity) else "") + (child.tail or "") for child in element
+    ]
     return XmlNode(
         tag=str(element.tag),
         display=display,

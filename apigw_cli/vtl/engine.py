@@ -7,19 +7,13 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from types import FrameType
 from typing import Any
 
 from apigw_cli.errors import RenderLimitExceeded
 from apigw_cli.vtl.compiler import EVALUATED_NAME, CompiledBody, Compiler
-from apigw_cli.vtl.limits import LimitReached
+from apigw_cli.vtl.limits import LimitReached, deadline_alarm
 from apigw_cli.vtl.parser import parse_template, syntax_error
 from apigw_cli.vtl.runtime import BreakScope, RenderState, RenderWarning, StopRender
 
@@ -52,7 +46,7 @@ class Template:
         """
         state = RenderState(variables, self._body.macros)
         try:
-            with _alarm_at(state):
+            with deadline_alarm(state.deadline, state.too_slow):
                 self._body.run(state)
         except (StopRender, BreakScope):
             pass
@@ -88,29 +82,3 @@ def _compile(source: str, name: str) -> CompiledBody:
 @lru_cache(maxsize=TEMPLATE_CACHE_SIZE)
 def _compile_evaluated(source: str) -> CompiledBody:
     return _compile(source, EVALUATED_NAME)
-
-
-@contextmanager
-def _alarm_at(state: RenderState) -> Iterator[None]:
-    """Interrupt the render at its deadline even inside one long operation (a regex that
-    backtracks, a huge replace), which step counting alone cannot. Uses ``SIGALRM``, so only
-    in the main thread and when no other timer is set; elsewhere the render's own clock checks
-    at each loop pass and method call still apply."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
-        yield
-        return
-    remaining = state.deadline - time.monotonic()
-    if remaining <= 0:
-        raise state.too_slow()
-
-    def on_alarm(signum: int, frame: FrameType | None) -> None:
-        raise state.too_slow()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, remaining)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

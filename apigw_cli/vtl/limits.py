@@ -5,6 +5,13 @@ runtime, the compiler and the Java methods alike."""
 
 from __future__ import annotations
 
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+
 
 class LimitReached(Exception):
     """A render limit was exceeded."""
@@ -32,3 +39,29 @@ MAX_COLLECTION_ITEMS = 1_000_000
 #: Bits an integer may have (about 3,900 digits); Java would take BigInteger further, but a
 #: template squaring a number in a loop stops here.
 MAX_INTEGER_BITS = 13_000
+
+
+@contextmanager
+def deadline_alarm(deadline: float, too_slow: Callable[[], Exception]) -> Iterator[None]:
+    """Raise ``too_slow()`` at ``deadline`` (a ``time.monotonic()`` value) even inside one long
+    operation, such as a regex that backtracks, which checks between steps cannot stop.
+    Uses ``SIGALRM``: only in the main thread and when no other timer is set; elsewhere the
+    caller's own checks between steps still apply."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield
+        return
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise too_slow()
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        raise too_slow()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, remaining)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

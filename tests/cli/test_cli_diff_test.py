@@ -37,7 +37,7 @@ def test_diff_reports_json_paths_and_exits_1(runner: CliRunner, tmp_path: Path) 
     result = runner.invoke(app, ["diff", template, "--expected", expected])
     assert result.exit_code == ExitStatus.DIFFERENT
     assert result.stdout == '$.items[0].price: 10 -> 12\n$.name: removed "x"\n'
-    assert result.stderr == f"apigw: error: {template} renders differently from {expected}\n"
+    assert result.stderr == ""  # as diff(1): the differences are the message
 
 
 def test_diff_json_document(runner: CliRunner, tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ def test_test_reports_failures_and_a_summary(runner: CliRunner, tmp_path: Path) 
         "  \\ No newline at end of file\n"
         "1 passed, 1 failed, 1 skipped\n"
     )
-    assert result.stderr == "apigw: error: 1 of 3 cases failed\n"
+    assert result.stderr == ""
 
 
 def test_test_selection_json_and_junit(runner: CliRunner, tmp_path: Path) -> None:
@@ -218,3 +218,57 @@ def test_watch_runs_again_when_a_file_changes(tmp_path: Path, command: str) -> N
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+def test_no_cases_is_not_a_success(runner: CliRunner, tmp_path: Path) -> None:
+    empty = runner.invoke(app, ["test", str(tmp_path)])
+    assert (empty.exit_code, empty.stderr) == (1, f"apigw: error: no cases to run under {tmp_path}\n")
+    write(tmp_path, "cases.yaml", CASES)
+    unmatched = runner.invoke(app, ["test", str(tmp_path), "-k", "nothing"])
+    assert unmatched.exit_code == 1 and "matching -k 'nothing'" in unmatched.stderr
+    assert runner.invoke(app, ["test", str(tmp_path), "-k", "OK"]).exit_code == 0  # ignoring case, as pytest
+    broken = runner.invoke(app, ["test", str(tmp_path), "-k", "(ok"])
+    assert (broken.exit_code, broken.stderr) == (2, "apigw: error: -k '(ok': the expression ends too early\n")
+
+
+def test_update_exits_1_when_a_failure_cannot_be_rewritten(runner: CliRunner, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "cases.yaml",
+        CASES + "- {id: status, kind: render-response, template: x, response: {status: 500}, expect: {status: 200}}\n",
+    )
+    result = runner.invoke(app, ["test", str(tmp_path), "--update"])
+    assert result.exit_code == 1
+    assert result.stdout.endswith("2 passed, 1 failed, 1 skipped\n")  # wrong was rewritten; status was not
+    assert "FAILED status" in result.stdout
+
+
+def test_junit_makes_its_folder_and_holds_any_output(runner: CliRunner, tmp_path: Path) -> None:
+    write(tmp_path, "cases.yaml", '- {id: esc, kind: render-request, template: "a\\eb", expect: {body: ab}}\n')
+    report = tmp_path / "build" / "reports" / "junit.xml"
+    assert runner.invoke(app, ["test", str(tmp_path), "--junit", str(report)]).exit_code == 1
+    failure = ElementTree.parse(report).getroot().find("testsuite/testcase/failure")
+    assert failure is not None and "a\\u001bb" in (failure.text or "")
+
+
+def test_diff_of_odd_documents(runner: CliRunner, tmp_path: Path) -> None:
+    nan = write(tmp_path, "nan.json", '{"a": NaN}')
+    same = runner.invoke(app, ["diff", write(tmp_path, "t.vtl", '{"a": NaN}'), "--expected", nan, "--json"])
+    assert same.exit_code == 0 and json.loads(same.stdout)["format"] == "text"  # NaN is not JSON
+    deep = "[" * 5000 + "]" * 5000
+    result = runner.invoke(app, ["diff", write(tmp_path, "d.vtl", deep), "--expected", write(tmp_path, "d.json", "[]")])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    both = runner.invoke(app, ["diff", "-", "--expected", "-"], input="x")
+    assert (
+        both.stderr == "apigw: error: TEMPLATE and --expected cannot share standard input; give files for all but one\n"
+    )
+
+
+def test_a_json_expectation_with_yaml_only_values_fails_cleanly(runner: CliRunner, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "cases.yaml",
+        '- {id: d, kind: render-request, template: \'{"d": "2024-01-01"}\', expect: {json: {d: 2024-01-01}}}\n',
+    )
+    result = runner.invoke(app, ["test", str(tmp_path)])
+    assert result.exit_code == 1 and "FAILED d" in result.stdout and "Traceback" not in result.stderr

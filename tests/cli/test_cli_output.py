@@ -62,12 +62,15 @@ def test_no_color_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "\x1b[33" not in text and "\x1b[31" not in text  # Rich keeps bold, drops colour
 
 
-def test_diffs_are_coloured_on_a_terminal_and_plain_when_piped(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diffs_are_coloured_on_a_terminal_plain_when_piped_and_colour_can_be_forced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from apigw_cli.diff import compare_outputs
     from apigw_cli.output import write_diff
 
-    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
     result = compare_outputs('{"a": 2}', '{"a": 1, "b": "[x]"}')
     piped = Streams(io.StringIO(), io.StringIO())
     write_diff(result, piped)
@@ -75,6 +78,16 @@ def test_diffs_are_coloured_on_a_terminal_and_plain_when_piped(monkeypatch: pyte
     terminal = Streams(Terminal(), Terminal())
     write_diff(result, terminal)
     assert "\x1b[" in terminal.stdout.getvalue() and '"[x]"' in terminal.stdout.getvalue()
+    monkeypatch.setenv("FORCE_COLOR", "1")  # a CI log that shows colours
+    forced = Streams(io.StringIO(), io.StringIO())
+    write_diff(result, forced)
+    assert "\x1b[" in forced.stdout.getvalue()
+
+
+def test_a_lone_surrogate_is_written_as_java_writes_it() -> None:
+    streams = Streams(io.StringIO(), io.StringIO())
+    write_payload("a\ud800b", streams)
+    assert streams.stdout.getvalue() == "a?b"
 
 
 def test_progress_shows_on_a_terminal_for_long_suites_only() -> None:
