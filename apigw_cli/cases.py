@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from apigw_cli.definitions.integration import Integration, integration_from_mapping
 from apigw_cli.documents import parse_json, parse_yaml, read_text
-from apigw_cli.errors import InputError
+from apigw_cli.errors import InputError, UsageError
+from apigw_cli.integrations.lambda_ import HandlerSpec
 from apigw_cli.models import Request, Response
 from apigw_cli.samples import (
     read_request_file,
@@ -66,8 +68,9 @@ class Case:
     template_name: str
     request: Request
     response: Response | None
-    integration: dict[str, Any] | None
-    handler: str | None
+    #: An invoke case's integration, and its Lambda handler (AWS, AWS_PROXY).
+    integration: Integration | None
+    handler: HandlerSpec | None
     expect: Expectation
     skip: str | None
     #: Files besides the case file that the case reads (for ``--watch``).
@@ -240,14 +243,21 @@ def _case(item: dict[str, Any], path: Path, line: int | None, index: int) -> Cas
         response = response_from_mapping(item["response"], f"{where}: response")
     if kind == "render-response" and response is None:
         raise InputError(f"{where}: a render-response case needs 'response' or 'responseFile'")
-    integration = item.get("integration")
-    if integration is not None and not isinstance(integration, dict):
-        raise error("integration", "expected an x-amazon-apigateway-integration mapping")
-    if kind == "invoke" and integration is None:
+    integration = None
+    if "integration" in item:
+        integration = integration_from_mapping(item["integration"], f"{where}: integration")
+    elif kind == "invoke":
         raise InputError(f"{where}: an invoke case needs 'integration'")
-    handler = item.get("handler")
-    if handler is not None and not isinstance(handler, str):
-        raise error("handler", "expected file.py:function or module:function")
+    handler = None
+    if "handler" in item:
+        if not isinstance(item["handler"], str):
+            raise error("handler", "expected file.py:function or module:function")
+        try:
+            handler = HandlerSpec.parse(item["handler"], folder)
+        except UsageError as exc:
+            raise error("handler", exc.message) from None
+        if handler.file is not None:
+            inputs.append(handler.file)
     skip = item.get("skip")
     if skip is not None and not isinstance(skip, str):
         raise error("skip", "expected the reason for skipping, as text")

@@ -110,3 +110,13 @@ def _expanded_size(node: Any, sizes: dict[int, int]) -> int:
         children = node.values() if isinstance(node, dict) else node
         known = sizes[id(node)] = 1 + sum(_expanded_size(child, sizes) for child in children)
     return known
+
+
+def kind_of(value: Any) -> str:
+    """What a parsed value is, in words for an error message.
+
+    >>> kind_of([1]), kind_of(None), kind_of(2.5)
+    ('a list', 'nothing', 'a number')
+    """
+    return {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", int: "a number",
+            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)  # fmt: skip

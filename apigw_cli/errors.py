@@ -25,7 +25,8 @@ class ExitStatus(IntEnum):
     TEMPLATE = 4
     #: The template touched something the sandbox refuses, or exceeded a limit.
     SANDBOX = 5
-    #: The simulated backend failed.
+    #: The simulated backend failed (unreachable, timed out, crashed); AWS's gateway
+    #: response is still shown.
     INTEGRATION = 6
     #: An unexpected exception: a bug in apigw (``EX_SOFTWARE``).
     INTERNAL = 70
@@ -65,6 +66,19 @@ class InputError(ApigwError):
     """A file that is missing, unreadable, or not in the expected shape."""
 
     exit_status = ExitStatus.INPUT
+
+
+class DefinitionError(InputError):
+    """An integration definition that API Gateway would refuse (unknown key, bad mapping...)."""
+
+
+class IntegrationError(ApigwError):
+    """The simulated backend failed: unreachable, timed out, crashed or answered garbage.
+
+    ``invoke`` still shows the gateway response AWS would give, then exits with this status.
+    """
+
+    exit_status = ExitStatus.INTEGRATION
 
 
 class TemplateError(ApigwError):

@@ -185,3 +185,34 @@ class DiffResult:
             ],
             "unified": "".join(self.unified),
         }
+
+
+@dataclass
+class InvokeResult:
+    """One simulated call through an integration: what the client got, and how."""
+
+    #: The method response: status, headers, body.
+    response: Response
+    #: The execution log, one line per step, as the console's test log prints it.
+    log: list[str]
+    latency_ms: int
+    #: Why the integration failed (backend unreachable, handler crashed...), when it did:
+    #: ``response`` is then the gateway response AWS gives for that failure.
+    failure: str | None = None
+    #: Places where the call did something easy to miss (a template's warnings...).
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` document: TestInvokeMethod's fields, keys in a fixed order."""
+        response = self.response
+        return {
+            "status": response.status,
+            "headers": {name: ", ".join(values) for name, values in response.headers.items()},
+            "multiValueHeaders": response.headers,
+            "body": response.body,
+            "isBase64Encoded": response.is_base64_encoded,
+            "latencyMs": self.latency_ms,
+            "log": "".join(f"{line}\n" for line in self.log),
+            "failure": self.failure,
+            "warnings": self.warnings,
+        }

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from apigw_cli.errors import CheckFailed, caret_excerpt
 from apigw_cli.models import RenderResult, Request, Response, last_values
-from apigw_cli.vtl.context import Identity, build_context, new_overrides
+from apigw_cli.vtl.context import Identity, OverrideMap, build_context, new_overrides
 from apigw_cli.vtl.engine import Template
 from apigw_cli.vtl.input import Input
 from apigw_cli.vtl.util import Util
@@ -36,6 +37,33 @@ def payload_text(body: str, content_type: str | None) -> str:
     return body
 
 
+@dataclass
+class RequestScope:
+    """What every template of one request shares: ``$context``, whose override maps carry
+    what a request template sets over to the response template (spec §5, §6.6)."""
+
+    request: Request
+    context: dict[str, Any]
+    request_override: OverrideMap
+    response_override: OverrideMap
+
+
+def request_scope(request: Request, identity: Identity | None = None) -> RequestScope:
+    request_override, response_override = new_overrides()
+    context = build_context(
+        method=request.method,
+        path=request.path,
+        resource=request.resource,
+        stage=request.stage,
+        headers=last_values(request.headers),
+        identity=identity or Identity.fresh(),
+        overrides=request.context,
+        request_override=request_override,
+        response_override=response_override,
+    )
+    return RequestScope(request, context, request_override, response_override)
+
+
 def render_template(
     template: Template,
     request: Request,
@@ -46,33 +74,28 @@ def render_template(
     """Render ``template`` as a request template, or as an integration response template
     when ``response`` is given: ``$input`` is then the response, while ``$context``,
     ``$stageVariables`` and ``$input.params()`` still describe the method request."""
+    return render_in_scope(template, request_scope(request, identity), response=response)
+
+
+def render_in_scope(template: Template, scope: RequestScope, *, response: Response | None = None) -> RenderResult:
+    """:func:`render_template` within a request's scope, shared with its other templates."""
+    request = scope.request
     headers = last_values(request.headers)
     if response is None:
         body = payload_text(request.body_text(), request.header("Content-Type"))
     else:
         body = payload_text(response.body_text(), response.header("Content-Type"))
-    request_override, response_override = new_overrides()
     variables: dict[str, Any] = {
         "input": Input(body, path=dict(request.path_parameters), query=last_values(request.query), headers=headers),
         "util": Util(),
-        "context": build_context(
-            method=request.method,
-            path=request.path,
-            resource=request.resource,
-            stage=request.stage,
-            headers=headers,
-            identity=identity or Identity.fresh(),
-            overrides=request.context,
-            request_override=request_override,
-            response_override=response_override,
-        ),
+        "context": scope.context,
         "stageVariables": dict(request.stage_variables),
     }
     outcome = template.render(variables)
     return RenderResult(
         output=outcome.output,
-        request_override=to_json_safe(request_override),
-        response_override=to_json_safe(response_override),
+        request_override=to_json_safe(scope.request_override),
+        response_override=to_json_safe(scope.response_override),
         warnings=[f"{template.name}:{warning}" for warning in outcome.warnings],
     )
 

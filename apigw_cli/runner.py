@@ -1,7 +1,8 @@
-"""Run cases: render each, check it against its expectations, and collect the results.
+"""Run cases: render or invoke each, check it against its expectations, and collect the
+results.
 
-Cases run deterministically (the fixed request id and time of ``render --deterministic``).
-An ``invoke`` case is skipped, with that reason, until ``apigw invoke`` exists.
+Cases run deterministically (the fixed request id and time of ``--deterministic``). An
+``invoke`` case with a ``response:`` uses it as the backend's answer instead of calling out.
 """
 
 from __future__ import annotations
@@ -17,14 +18,12 @@ from typing import Any
 from apigw_cli.cases import Case, CaseFile, find_case_files, load_case_file, update_expectations
 from apigw_cli.diff import compare_outputs, json_differences, unified_diff
 from apigw_cli.errors import ApigwError, UsageError
-from apigw_cli.models import DiffResult, RenderResult, header_value
+from apigw_cli.invoke import InvokeOptions, invoke
+from apigw_cli.models import DiffResult, MultiValues, RenderResult, find_header
 from apigw_cli.render import render_template
 from apigw_cli.vtl.context import Identity
 from apigw_cli.vtl.engine import compile_template
 from apigw_cli.vtl.limits import MAX_RENDER_SECONDS, LimitReached, deadline_alarm
-
-#: Why invoke cases do not run yet.
-INVOKE_NOT_AVAILABLE = "invoke cases need 'apigw invoke', which this version does not have yet"
 
 
 @dataclass
@@ -168,34 +167,63 @@ def run_case(case: Case) -> CaseResult:
     return result
 
 
+@dataclass
+class _Outcome:
+    """What a case produced, in the terms expectations use."""
+
+    output: str
+    status: int
+    headers: MultiValues
+
+
 def _run(case: Case) -> CaseResult:
     if case.skip is not None:
         return CaseResult(case, "skipped", case.skip)
-    if case.kind == "invoke":
-        return CaseResult(case, "skipped", INVOKE_NOT_AVAILABLE)
-    assert case.template_source is not None
     expect = case.expect
     try:
-        template = compile_template(case.template_source, case.template_name)
-        rendered = render_template(template, case.request, response=case.response, identity=Identity.deterministic())
+        outcome = _invoke(case) if case.kind == "invoke" else _render(case)
     except ApigwError as error:
         if expect.error is not None and expect.error in str(error):
             return CaseResult(case, "passed")
-        return CaseResult(case, "failed", f"rendering failed: {error}")
+        return CaseResult(case, "failed", f"{'invoking' if case.kind == 'invoke' else 'rendering'} failed: {error}")
     if expect.error is not None:
         return CaseResult(
-            case, "failed", f"expected an error containing {expect.error!r}, but it rendered", output=rendered.output
+            case, "failed", f"expected an error containing {expect.error!r}, but it ran", output=outcome.output
         )
-    failure = _check(case, rendered)
+    failure = _check(case, outcome)
     if failure is None:
-        return CaseResult(case, "passed", output=rendered.output)
+        return CaseResult(case, "passed", output=outcome.output)
     message, diff = failure
-    return CaseResult(case, "failed", message, diff, rendered.output)
+    return CaseResult(case, "failed", message, diff, outcome.output)
 
 
-def _check(case: Case, rendered: RenderResult) -> tuple[str, DiffResult | None] | None:
+def _render(case: Case) -> _Outcome:
+    assert case.template_source is not None
+    template = compile_template(case.template_source, case.template_name)
+    rendered = render_template(template, case.request, response=case.response, identity=Identity.deterministic())
+    # A request template's headers are the integration request's, a response template's the
+    # method response's: the overrides each sets.
+    overrides = rendered.request_override if case.kind == "render-request" else rendered.response_override
+    headers = {str(name): [str(value)] for name, value in overrides.get("header", {}).items()}
+    return _Outcome(rendered.output, _status(case, rendered), headers)
+
+
+def _invoke(case: Case) -> _Outcome:
+    assert case.integration is not None
+    options = InvokeOptions(
+        identity=Identity.deterministic(),
+        frozen_clock=True,
+        handler=case.handler,
+        backend_response=case.response,
+    )
+    result = invoke(case.integration, case.request, options)
+    response = result.response
+    return _Outcome(response.body_text(), response.status, response.headers)
+
+
+def _check(case: Case, outcome: _Outcome) -> tuple[str, DiffResult | None] | None:
     """The first expectation that does not hold, with the diff that shows why."""
-    expect, output = case.expect, rendered.output
+    expect, output = case.expect, outcome.output
     if expect.body is not None and output != expect.body:
         diff = compare_outputs(output, expect.body, strict=True)
         if not diff.unified:
@@ -220,16 +248,11 @@ def _check(case: Case, rendered: RenderResult) -> tuple[str, DiffResult | None] 
             return str(exc), None
         if not matched:
             return f"the output does not match expect.bodyPattern {expect.body_pattern!r}", None
-    if expect.status is not None:
-        status = _status(case, rendered)
-        if status != expect.status:
-            return f"expect.status: {expect.status}, got {status}", None
-    # A request template's headers are the integration request's, a response template's the
-    # method response's: the overrides each sets.
-    overrides = rendered.request_override if case.kind == "render-request" else rendered.response_override
-    headers = overrides.get("header", {})
+    if expect.status is not None and outcome.status != expect.status:
+        return f"expect.status: {expect.status}, got {outcome.status}", None
     for name, value in expect.headers.items():
-        actual = header_value({key: [str(item)] for key, item in headers.items()}, name)
+        values = find_header(outcome.headers, name)
+        actual = ", ".join(values) if values is not None else None
         if actual != value:
             return f"expect.headers.{name}: {value!r}, got {actual!r}", None
     return None

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from apigw_cli.documents import load_document
+from apigw_cli.documents import kind_of, load_document
 from apigw_cli.errors import InputError, UsageError
 from apigw_cli.models import MultiValues, Request, Response
 from apigw_cli.vtl.context import OVERRIDE_KEYS
@@ -46,7 +46,7 @@ class _Fields:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            raise InputError(f"{source}: a {what} must be a mapping, not {_kind(data)}")
+            raise InputError(f"{source}: a {what} must be a mapping, not {kind_of(data)}")
         if allowed is not None:
             unknown = sorted(str(key) for key in data if key not in allowed)
             if unknown:
@@ -65,7 +65,7 @@ class _Fields:
         if value is None:
             return default
         if isinstance(value, dict | list):
-            raise self.error(key, f"expected text, got {_kind(value)}")
+            raise self.error(key, f"expected text, got {kind_of(value)}")
         return _as_text(value)
 
     def boolean(self, key: str) -> bool:
@@ -73,7 +73,7 @@ class _Fields:
         if value is None:
             return False
         if not isinstance(value, bool):
-            raise self.error(key, f"expected true or false, got {_kind(value)}")
+            raise self.error(key, f"expected true or false, got {kind_of(value)}")
         return value
 
     def strings(self, key: str) -> dict[str, str]:
@@ -81,11 +81,11 @@ class _Fields:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise self.error(key, f"expected a mapping of names to values, got {_kind(value)}")
+            raise self.error(key, f"expected a mapping of names to values, got {kind_of(value)}")
         result = {}
         for name, item in value.items():
             if isinstance(item, dict | list):
-                raise self.error(f"{key}.{name}", f"expected a single value, got {_kind(item)}")
+                raise self.error(f"{key}.{name}", f"expected a single value, got {kind_of(item)}")
             result[str(name)] = "" if item is None else _as_text(item)
         return result
 
@@ -97,7 +97,7 @@ class _Fields:
         result: MultiValues = {}
         if multi_raw is not None:
             if not isinstance(multi_raw, dict):
-                raise self.error(multi_key, f"expected a mapping of names to lists, got {_kind(multi_raw)}")
+                raise self.error(multi_key, f"expected a mapping of names to lists, got {kind_of(multi_raw)}")
             for name, items in multi_raw.items():
                 if not isinstance(items, list) or any(isinstance(item, dict | list) for item in items):
                     raise self.error(f"{multi_key}.{name}", "expected a list of values")
@@ -141,11 +141,6 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", int: "a number",
-            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)  # fmt: skip
-
-
 def _body(fields: _Fields) -> tuple[str | None, bool]:
     """``body`` (raw text) or ``json`` (serialised as a Python client sends it)."""
     if "body" in fields.data and "json" in fields.data:
@@ -176,7 +171,7 @@ def _context(fields: _Fields) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise fields.error("context", f"expected a mapping, got {_kind(raw)}")
+        raise fields.error("context", f"expected a mapping, got {kind_of(raw)}")
     nested: dict[str, Any] = {}
     for dotted, value in raw.items():
         if str(dotted).split(".", 1)[0] in OVERRIDE_KEYS:
@@ -230,7 +225,7 @@ def request_from_event(data: Any, source: str) -> Request:
     fields = _Fields(data, source, None, "Lambda proxy event")
     request_context = fields.data.get("requestContext") or {}
     if not isinstance(request_context, Mapping):
-        raise fields.error("requestContext", f"expected a mapping, got {_kind(request_context)}")
+        raise fields.error("requestContext", f"expected a mapping, got {kind_of(request_context)}")
     event = {
         "method": fields.data.get("httpMethod"),
         "path": fields.data.get("path"),

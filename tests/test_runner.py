@@ -10,7 +10,7 @@ import pytest
 
 from apigw_cli.errors import UsageError
 from apigw_cli.junit import to_junit_xml
-from apigw_cli.runner import INVOKE_NOT_AVAILABLE, load_cases, matches_id, run_cases, select_cases
+from apigw_cli.runner import load_cases, matches_id, run_cases, select_cases
 from tests.helpers import SHARED
 
 
@@ -38,7 +38,9 @@ def test_each_expectation_kind(tmp_path: Path) -> None:
 - {id: error-missing, kind: render-request, template: 'fine', expect: {error: boom}}
 - {id: render-fails, kind: render-request, template: '$input.path("$.a")', request: {body: '{oops'}, expect: {body: x}}
 - {id: skipped, kind: render-request, template: 'x', expect: {body: y}, skip: not yet}
-- {id: invoke, kind: invoke, integration: {type: mock}, expect: {status: 200}}
+- {id: invoke-ok, kind: invoke, integration: {type: mock, requestTemplates: {application/json: '{"statusCode": 404}'}, responses: {'4\\d{2}': {statusCode: '404', responseTemplates: {application/json: '{"found": false}'}}}}, expect: {status: 404, json: {found: false}, headers: {content-type: application/json}}}
+- {id: invoke-status-bad, kind: invoke, integration: {type: mock, requestTemplates: {application/json: '{"statusCode": 200}'}, responses: {default: {statusCode: '201'}}}, expect: {status: 200}}
+- {id: invoke-header-bad, kind: invoke, integration: {type: mock, requestTemplates: {application/json: '{"statusCode": 200}'}, responses: {default: {statusCode: '200'}}}, expect: {headers: {X-Missing: a}}}
 """,
     )
     assert results == {
@@ -53,10 +55,12 @@ def test_each_expectation_kind(tmp_path: Path) -> None:
         "status-from-backend": ("passed", ""),
         "headers-ok": ("passed", ""),
         "error-ok": ("passed", ""),
-        "error-missing": ("failed", "expected an error containing 'boom', but it rendered"),
+        "error-missing": ("failed", "expected an error containing 'boom', but it ran"),
         "render-fails": results["render-fails"],
         "skipped": ("skipped", "not yet"),
-        "invoke": ("skipped", INVOKE_NOT_AVAILABLE),
+        "invoke-ok": ("passed", ""),
+        "invoke-status-bad": ("failed", "expect.status: 200, got 201"),
+        "invoke-header-bad": ("failed", "expect.headers.X-Missing: 'a', got None"),
     }
     assert results["render-fails"][0] == "failed" and "Could not process payload" in results["render-fails"][1]
 
@@ -124,7 +128,10 @@ def test_the_aws_recorded_suite_passes_through_the_runner() -> None:
     if not conformance.is_dir():
         pytest.skip(f"{conformance} is absent")
     report = run_cases([case for case_file in load_cases([str(conformance)]) for case in case_file.cases])
-    failed = [result.case.id for result in report.results if result.status == "failed"]
-    assert failed == []
-    assert report.count("passed") >= 225
-    assert {result.message for result in report.results if result.status == "skipped"} == {INVOKE_NOT_AVAILABLE}
+    failed = {result.case.id: result.message for result in report.results if result.status == "failed"}
+    # The one case apigw cannot pass by design: AWS was called with //hardcoded, but the case's
+    # request says /hardcoded, so requestContext.path cannot show the double slash (the
+    # conformance README lists it as a known caveat; "treat that one field as informative").
+    assert failed == {"ls-proxy-event-static-resource": "the output differs from expect.json"}
+    assert report.count("passed") >= 470
+    assert report.count("skipped") == 0

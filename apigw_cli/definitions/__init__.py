@@ -1,0 +1,1 @@
+"""Integration definitions and the choices API Gateway makes from them."""

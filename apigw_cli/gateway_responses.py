@@ -1,0 +1,54 @@
+"""Responses API Gateway makes itself when a call cannot complete (spec §9, §7.3).
+
+Each comes with the log line AWS writes before ``Method completed with status: N``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from apigw_cli.models import Response
+
+
+@dataclass(frozen=True)
+class GatewayResponseType:
+    name: str
+    status: int
+    message: str
+    #: ``x-amzn-ErrorType`` (only InternalServerErrorException is recorded; the others unconfirmed).
+    error_type: str
+
+
+UNSUPPORTED_MEDIA_TYPE = GatewayResponseType(
+    "UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported Media Type", "UnsupportedMediaTypeException"
+)
+#: A request body a mapping cannot read (``method.request.body.x`` of a non-JSON body); the
+#: message is recorded for BAD_REQUEST_BODY, its use here follows LocalStack (unconfirmed).
+BAD_REQUEST_BODY = GatewayResponseType("BAD_REQUEST_BODY", 400, "Invalid request body", "BadRequestException")
+API_CONFIGURATION_ERROR = GatewayResponseType(
+    "API_CONFIGURATION_ERROR", 500, "Internal server error", "InternalServerErrorException"
+)
+#: The gateway-responses reference lists 504 for INTEGRATION_FAILURE; what AWS sends for a
+#: refused connection is unconfirmed (spec §8.3).
+INTEGRATION_FAILURE = GatewayResponseType(
+    "INTEGRATION_FAILURE", 504, "Internal server error", "InternalServerErrorException"
+)
+INTEGRATION_TIMEOUT = GatewayResponseType(
+    "INTEGRATION_TIMEOUT", 504, "Endpoint request timed out", "InternalServerErrorException"
+)
+#: Lambda proxy failures: 502 with a spaced body, recorded (spec §7.3).
+LAMBDA_PROXY_FAILURE = GatewayResponseType(
+    "LAMBDA_PROXY_FAILURE", 502, "Internal server error", "InternalServerErrorException"
+)
+
+
+def gateway_response(kind: GatewayResponseType) -> Response:
+    """The default response of ``kind``: ``{"message":...}`` from the default gateway-response
+    template, which writes no space; Lambda proxy failures come with one (both recorded)."""
+    separators = (", ", ": ") if kind is LAMBDA_PROXY_FAILURE else (",", ":")
+    return Response(
+        status=kind.status,
+        headers={"Content-Type": ["application/json"], "x-amzn-ErrorType": [kind.error_type]},
+        body=json.dumps({"message": kind.message}, separators=separators),
+    )

@@ -1,0 +1,1 @@
+"""The backends an integration calls: MOCK, HTTP, Lambda (proxy or not)."""

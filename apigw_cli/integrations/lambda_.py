@@ -1,0 +1,396 @@
+"""Lambda functions as API Gateway invokes them: a local Python handler run in a fresh
+process, or a function behind a Lambda Invoke API endpoint (``sam local start-lambda``,
+LocalStack).
+
+Either way the answer is a :class:`LambdaReply`: the payload and whether the function
+failed, as the Invoke API reports them. What API Gateway makes of it is up to the
+integration (:mod:`apigw_cli.integrations.aws`, :mod:`~apigw_cli.integrations.lambda_proxy`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from apigw_cli.errors import InputError, UsageError
+from apigw_cli.gateway_responses import API_CONFIGURATION_ERROR, INTEGRATION_TIMEOUT
+from apigw_cli.integrations.base import BackendFailure, EndpointRequest
+from apigw_cli.integrations.http import send
+
+BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
+#: Lambda's defaults: a function times out after 3 seconds and has 128 MB.
+DEFAULT_FUNCTION_TIMEOUT_S = 3.0
+DEFAULT_MEMORY_MB = 128
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT_ID = "123456789012"
+#: Lambda's limit on a synchronous response payload, and its error when exceeded.
+MAX_PAYLOAD_BYTES = 6_291_556
+#: Time Lambda gives a function to load (its init phase) before the timeout starts.
+INIT_LIMIT_S = 10.0
+#: How much of a handler's output the log keeps.
+MAX_LOG_BYTES = 1024 * 1024
+#: ``arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations``.
+_LAMBDA_URI = re.compile(r"arn:aws[\w-]*:apigateway:([\w-]+):lambda:path/[\d-]+/functions/(.+?)/invocations")
+_FUNCTION_ARN = re.compile(r"arn:aws[\w-]*:lambda:([\w-]+):(\d+):function:([\w-]+)(?::([\w$-]+))?")
+
+
+@dataclass
+class LambdaReply:
+    """What the Invoke API answered."""
+
+    payload: bytes
+    #: ``X-Amz-Function-Error`` (``Unhandled``) when the function failed.
+    function_error: str | None
+    #: The function's own output (its CloudWatch log).
+    log: str
+    #: Where the function failed, when it did (``handler.py:12``).
+    where: str | None = None
+
+    def error_summary(self) -> str:
+        """``errorType: errorMessage`` of a failed invocation."""
+        try:
+            error = json.loads(self.payload)
+        except ValueError:
+            return self.payload.decode("utf-8", errors="replace")[:200]
+        if not isinstance(error, dict):
+            return str(error)
+        kind, message = error.get("errorType"), error.get("errorMessage")
+        return f"{kind}: {message}" if kind else str(message)
+
+
+class LambdaFunction(Protocol):
+    #: The function's name, as the Invoke API addresses it.
+    name: str
+
+    def invoke(self, payload: str, *, request_id: str, timeout_s: float) -> LambdaReply:
+        """Invoke with ``payload`` (JSON text); give up with a 504 after ``timeout_s``."""
+        ...
+
+
+@dataclass(frozen=True)
+class FunctionIdentity:
+    """Names a function goes by: from the integration ``uri`` when it holds a Lambda ARN."""
+
+    name: str
+    arn: str
+    region: str
+
+    @classmethod
+    def from_uri(cls, uri: str | None, fallback_name: str) -> FunctionIdentity:
+        """``uri`` may be the integration's ARN, a function ARN, or a plain function name.
+
+        >>> FunctionIdentity.from_uri("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
+        ...     "arn:aws:lambda:eu-west-1:111111111111:function:echo/invocations", "x").name
+        'echo'
+        """
+        text = uri or ""
+        integration = _LAMBDA_URI.fullmatch(text)
+        if integration is not None:
+            text = integration.group(2)
+        function = _FUNCTION_ARN.fullmatch(text)
+        if function is not None:
+            return cls(function.group(3), text, function.group(1))
+        name = text if re.fullmatch(r"[\w-]{1,140}", text) else fallback_name
+        return cls(name, f"arn:aws:lambda:{DEFAULT_REGION}:{DEFAULT_ACCOUNT_ID}:function:{name}", DEFAULT_REGION)
+
+    def invoke_url(self) -> str:
+        """The endpoint request URI the execution log shows for a Lambda call (spec §11)."""
+        return f"https://lambda.{self.region}.amazonaws.com/2015-03-31/functions/{self.arn}/invocations"
+
+
+@dataclass(frozen=True)
+class HandlerSpec:
+    """``path/to/file.py:function`` or ``module:function``."""
+
+    text: str
+    function: str
+    #: The handler file, or ``None`` for a module on the path.
+    file: Path | None
+    #: The folder the function runs in (Lambda's task root): the file's folder, or ``base``.
+    task_root: Path
+
+    @classmethod
+    def parse(cls, text: str, base: Path) -> HandlerSpec:
+        """Read ``text``; a file is found relative to ``base``."""
+        location, separator, function = text.rpartition(":")
+        if not separator or not location or not function.isidentifier():
+            raise UsageError(f"invalid handler {text!r}: expected path/to/file.py:function or module:function")
+        if location.endswith(".py"):
+            file = (base / location).resolve()
+            if not file.is_file():
+                raise InputError(f"{base / location}: no such handler file")
+            return cls(text, function, file, file.parent)
+        if not all(part.isidentifier() for part in location.split(".")):
+            raise UsageError(f"invalid handler {text!r}: {location!r} is neither a .py file nor a module name")
+        return cls(text, function, None, base.resolve())
+
+    @property
+    def module_name(self) -> str:
+        return self.file.stem if self.file is not None else self.text.rpartition(":")[0]
+
+
+class LocalHandler:
+    """A Python handler run by the current interpreter in a fresh process, with a Lambda-like
+    context and environment. The function's own timeout (``timeout_s``) gives Lambda's
+    ``Task timed out`` error; the integration's timeout API Gateway's 504."""
+
+    def __init__(
+        self,
+        spec: HandlerSpec,
+        identity: FunctionIdentity,
+        *,
+        timeout_s: float = DEFAULT_FUNCTION_TIMEOUT_S,
+        memory_mb: int = DEFAULT_MEMORY_MB,
+    ) -> None:
+        self.spec = spec
+        self.identity = identity
+        self.name = identity.name
+        self.timeout_s = timeout_s
+        self.memory_mb = memory_mb
+
+    def invoke(self, payload: str, *, request_id: str, timeout_s: float) -> LambdaReply:
+        log_stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[$LATEST]{request_id.replace('-', '')}"
+        job = {
+            "handler": f"{self.spec.file}:{self.spec.function}" if self.spec.file else self.spec.text,
+            "taskRoot": str(self.spec.task_root),
+            "timeoutMs": int(self.timeout_s * 1000),
+            "payload": payload,
+            "context": {
+                "awsRequestId": request_id,
+                "functionName": self.name,
+                "functionVersion": "$LATEST",
+                "invokedFunctionArn": self.identity.arn,
+                "memoryLimitInMb": str(self.memory_mb),
+                "logGroupName": f"/aws/lambda/{self.name}",
+                "logStreamName": log_stream,
+            },
+        }
+        started = time.monotonic()
+        run = _Run(self._command(), self._environment(log_stream), self.spec.task_root, json.dumps(job).encode())
+        # The function's own timeout runs from when its code is loaded; allow Lambda's init
+        # phase before it, and stop waiting at the integration timeout in any case.
+        function_deadline = started + INIT_LIMIT_S + self.timeout_s + 1.0
+        integration_deadline = started + timeout_s
+        finished = run.wait(min(function_deadline, integration_deadline))
+        log = run.log()
+        if not finished and integration_deadline <= function_deadline:
+            raise BackendFailure(
+                INTEGRATION_TIMEOUT,
+                "Execution failed due to a timeout error",
+                f"{self.spec.text}: no answer within {timeout_s * 1000:.0f} ms (the integration's timeoutInMillis)",
+            )
+        if not finished:
+            message = f"RequestId: {request_id} Error: Task timed out after {self.timeout_s:.2f} seconds"
+            return _failed({"errorType": "Sandbox.Timedout", "errorMessage": message}, log, self.spec.text)
+        return self._reply(run.outcome(), run.returncode, request_id, log)
+
+    def _command(self) -> list[str]:
+        return [sys.executable, str(BOOTSTRAP)]
+
+    def _environment(self, log_stream: str) -> dict[str, str]:
+        """The caller's environment plus what Lambda sets for a function."""
+        region = self.identity.region
+        return {
+            **os.environ,
+            "AWS_LAMBDA_FUNCTION_NAME": self.name,
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.memory_mb),
+            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{self.name}",
+            "AWS_LAMBDA_LOG_STREAM_NAME": log_stream,
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_python{sys.version_info.major}.{sys.version_info.minor}",
+            "LAMBDA_TASK_ROOT": str(self.spec.task_root),
+            "_HANDLER": f"{self.spec.module_name}.{self.spec.function}",
+            "TZ": ":UTC",
+            "PYTHONUNBUFFERED": "1",
+            # Leave the user's folders as they were: no __pycache__ next to their handlers.
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+
+    def _reply(self, outcome: bytes, returncode: int | None, request_id: str, log: str) -> LambdaReply:
+        if not outcome:
+            status = (
+                f"signal: {signal.Signals(-returncode).name}"
+                if returncode and returncode < 0
+                else f"exit status {returncode}"
+            )
+            error = {
+                "errorType": "Runtime.ExitError",
+                "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: {status}",
+            }
+            return _failed(error, log, self.spec.text)
+        try:
+            result: dict[str, Any] = json.loads(outcome)
+        except ValueError:
+            error = {"errorType": "Runtime.InvalidResponse", "errorMessage": "the function's runtime answered garbage"}
+            return _failed(error, log, self.spec.text)
+        if "error" in result:
+            return _failed(result["error"], log, result.get("where") or self.spec.text)
+        payload = base64.b64decode(result["payloadBase64"]) if "payloadBase64" in result else result["payload"].encode()
+        if len(payload) > MAX_PAYLOAD_BYTES:
+            error = {
+                "errorType": "Function.ResponseSizeTooLarge",
+                "errorMessage": "Response payload size exceeded maximum allowed payload size "
+                f"({MAX_PAYLOAD_BYTES} bytes).",
+            }
+            return _failed(error, log, self.spec.text)
+        return LambdaReply(payload, None, log)
+
+
+def _failed(error: dict[str, Any], log: str, where: str) -> LambdaReply:
+    return LambdaReply(json.dumps(error, ensure_ascii=False).encode(), "Unhandled", log, where)
+
+
+class _Run:
+    """One bootstrap process: the job goes in on one pipe, the outcome comes back on
+    another, and stdout+stderr (the function's log) on a third; every reader is capped so
+    a handler that prints without end cannot exhaust memory."""
+
+    def __init__(self, command: list[str], environment: dict[str, str], cwd: Path, job: bytes) -> None:
+        job_read, job_write = os.pipe()
+        outcome_read, outcome_write = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [*command, str(job_read), str(outcome_write)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=(job_read, outcome_write),
+                cwd=cwd,
+                env=environment,
+                start_new_session=True,  # its own process group: everything it starts is stopped with it
+            )
+        except OSError as exc:
+            for descriptor in (job_read, job_write, outcome_read, outcome_write):
+                os.close(descriptor)
+            raise BackendFailure(
+                API_CONFIGURATION_ERROR, "Execution failed due to configuration error", f"cannot start Python: {exc}"
+            ) from None
+        os.close(job_read)
+        os.close(outcome_write)
+        assert self.process.stdout is not None
+        self._log = _CappedReader(self.process.stdout, MAX_LOG_BYTES)
+        self._outcome = _CappedReader(os.fdopen(outcome_read, "rb"), 2 * MAX_PAYLOAD_BYTES)
+        self._writer = threading.Thread(target=_write_all, args=(job_write, job), daemon=True)
+        self._writer.start()
+        self.returncode: int | None = None
+
+    def wait(self, deadline: float) -> bool:
+        """Wait for the process until ``deadline``; stop it there. Whether it finished."""
+        try:
+            self.returncode = self.process.wait(timeout=max(deadline - time.monotonic(), 0))
+            finished = True
+        except subprocess.TimeoutExpired:
+            finished = False
+        self._stop_group()
+        self.process.wait()
+        for reader in (self._log, self._outcome):
+            reader.join()
+        return finished
+
+    def _stop_group(self) -> None:
+        """Stop the process and anything it left running (as Lambda freezes the sandbox)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def log(self) -> str:
+        return self._log.text()
+
+    def outcome(self) -> bytes:
+        return self._outcome.data()
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    try:
+        with os.fdopen(descriptor, "wb") as sink:
+            sink.write(data)
+    except BrokenPipeError:
+        pass  # the process died before reading its job; its exit status tells
+
+
+class _CappedReader:
+    """Reads a stream to its end in a thread, keeping at most ``limit`` bytes."""
+
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        self.stream = stream
+        self.limit = limit
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.truncated = False
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        with self.stream:
+            while chunk := os.read(self.stream.fileno(), 64 * 1024):
+                if self.size < self.limit:
+                    self.chunks.append(chunk[: self.limit - self.size])
+                self.truncated = self.truncated or self.size + len(chunk) > self.limit
+                self.size += len(chunk)
+
+    def join(self) -> None:
+        self.thread.join(timeout=1.0)
+
+    def data(self) -> bytes:
+        return b"".join(self.chunks)
+
+    def text(self) -> str:
+        text = self.data().decode("utf-8", errors="replace")
+        return text + f"\n[log cut at {self.limit} bytes]" if self.truncated else text
+
+
+class InvokeApiFunction:
+    """A function behind the Lambda Invoke API at ``endpoint`` (``sam local start-lambda``
+    serves it on http://127.0.0.1:3001)."""
+
+    def __init__(self, endpoint: str, identity: FunctionIdentity) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.identity = identity
+        self.name = identity.name
+
+    def invoke(self, payload: str, *, request_id: str, timeout_s: float) -> LambdaReply:
+        url = f"{self.endpoint}/2015-03-31/functions/{urllib.parse.quote(self.name, safe='')}/invocations"
+        request = EndpointRequest(
+            "POST",
+            url,
+            {
+                "Content-Type": ["application/json"],
+                "X-Amz-Invocation-Type": ["RequestResponse"],
+                "X-Amz-Log-Type": ["Tail"],
+            },
+            payload,
+        )
+        answer = send(request, timeout_s=timeout_s)
+        if answer.status != 200:
+            raise BackendFailure(
+                API_CONFIGURATION_ERROR,
+                f"Execution failed due to configuration error: Lambda Invoke answered {answer.status}",
+                f"{url}: the Lambda Invoke API answered {answer.status}: {answer.body_text()[:200]}",
+            )
+        raw = base64.b64decode(answer.body) if answer.is_base64_encoded else answer.body.encode()
+        failed = answer.header("X-Amz-Function-Error")
+        return LambdaReply(raw, failed, _tail_log(answer.header("X-Amz-Log-Result")), url if failed else None)
+
+
+def _tail_log(encoded: str | None) -> str:
+    """The last 4 KB of the function's log that ``X-Amz-Log-Type: Tail`` returns, base64."""
+    if not encoded:
+        return ""
+    try:
+        return base64.b64decode(encoded).decode("utf-8", errors="replace")
+    except ValueError:
+        return ""

@@ -1,0 +1,504 @@
+"""One simulated call through an integration, stage by stage as API Gateway runs it (spec §1):
+method request, parameter mapping, request template, the integration itself, integration
+response selection, response mapping, method response. Every step is written to the
+execution log.
+
+Where the backend fails, the result is the gateway response AWS gives, with
+:attr:`InvokeResult.failure` saying what went wrong.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from apigw_cli.definitions.integration import Integration, MappingTemplate
+from apigw_cli.definitions.select import (
+    SelectionError,
+    UnsupportedMediaType,
+    media_type,
+    select_integration_response,
+    select_request_template,
+    select_response_template,
+)
+from apigw_cli.errors import DefinitionError, UsageError
+from apigw_cli.gateway_responses import (
+    API_CONFIGURATION_ERROR,
+    BAD_REQUEST_BODY,
+    LAMBDA_PROXY_FAILURE,
+    UNSUPPORTED_MEDIA_TYPE,
+    gateway_response,
+)
+from apigw_cli.integrations import http
+from apigw_cli.integrations.aws import calls_lambda, lambda_integration_response
+from apigw_cli.integrations.base import BackendFailure, EndpointRequest
+from apigw_cli.integrations.lambda_ import (
+    DEFAULT_FUNCTION_TIMEOUT_S,
+    FunctionIdentity,
+    HandlerSpec,
+    InvokeApiFunction,
+    LambdaFunction,
+    LambdaReply,
+    LocalHandler,
+)
+from apigw_cli.integrations.lambda_proxy import (
+    MalformedProxyResponse,
+    event_headers,
+    is_binary,
+    proxy_event_v1,
+    proxy_event_v2,
+    read_proxy_response_v1,
+    read_proxy_response_v2,
+)
+from apigw_cli.integrations.mock import mock_status
+from apigw_cli.models import InvokeResult, MultiValues, Request, Response, find_header, last_values
+from apigw_cli.parameters import (
+    IntegrationParameters,
+    MappingError,
+    MappingSources,
+    map_request_parameters,
+    map_response_parameters,
+)
+from apigw_cli.render import RequestScope, render_in_scope, request_scope
+from apigw_cli.trace import ExecutionLog, java_map, masked_headers
+from apigw_cli.vtl.context import Identity
+from apigw_cli.vtl.engine import compile_template
+
+#: ``{name}`` in an integration URI, and ``${stageVariables.name}`` (spec §8.1).
+_PATH_VARIABLE = re.compile(r"\{([a-zA-Z0-9._$-]+)\+?\}")
+_STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([a-zA-Z0-9_]+)\}")
+#: Characters a path parameter keeps as they are when it fills the URI; ``/`` stays for
+#: greedy ``{proxy+}`` values, ``%`` so that encoded input is not encoded twice.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
+@dataclass
+class InvokeOptions:
+    """How to reach the backend, and the request's identity."""
+
+    identity: Identity = field(default_factory=Identity.fresh)
+    #: Fixed log times, for golden output (``--deterministic``).
+    frozen_clock: bool = False
+    #: A local Python Lambda handler (AWS, AWS_PROXY).
+    handler: HandlerSpec | None = None
+    #: A Lambda Invoke API endpoint instead of a local handler.
+    lambda_endpoint: str | None = None
+    function_timeout_s: float = DEFAULT_FUNCTION_TIMEOUT_S
+    #: A canned backend answer instead of a network call (HTTP, HTTP_PROXY, AWS services).
+    backend_response: Response | None = None
+    #: The API's ``binaryMediaTypes``.
+    binary_media_types: tuple[str, ...] = ()
+
+
+def invoke(integration: Integration, request: Request, options: InvokeOptions | None = None) -> InvokeResult:
+    """Simulate one call. Raises :class:`~apigw_cli.errors.TemplateError` for a template that
+    does not render, :class:`~apigw_cli.errors.UsageError` when the backend to call is
+    not given; a failing backend is part of the result."""
+    return _Call(integration, request, options or InvokeOptions()).run()
+
+
+class _Call:
+    def __init__(self, integration: Integration, request: Request, options: InvokeOptions) -> None:
+        self.integration = integration
+        self.request = request
+        self.options = options
+        self.scope: RequestScope = request_scope(request, options.identity)
+        self.log = ExecutionLog(options.identity.epoch_ms, frozen=options.frozen_clock)
+        self.warnings: list[str] = []
+        self.request_id = options.identity.request_id
+        #: How long the last backend call took.
+        self.latency_ms = 0
+
+    # -- the whole call ---------------------------------------------------------------------
+
+    def run(self) -> InvokeResult:
+        request = self.request
+        self.log.lines.append(f"Execution log for request {self.request_id}")
+        self.log.add(f"Starting execution for request: {self.request_id}")
+        self.log.add(f"HTTP Method: {request.method}, Resource Path: {request.path}")
+        self.log.add(f"Method request path: {java_map(request.path_parameters)}")
+        self.log.add(f"Method request query string: {java_map(last_values(request.query))}")
+        self.log.add(f"Method request headers: {java_map(masked_headers(request.headers))}")
+        self.log.add(f"Method request body before transformations: {request.body_text()}")
+        failure: str | None = None
+        try:
+            response = self._through_integration()
+            self.log.add("Successfully completed execution")
+        except BackendFailure as error:
+            self.log.add(error.log_message)
+            response, failure = error.response(), error.detail
+        except UnsupportedMediaType as error:
+            behavior = self.integration.passthrough_behavior
+            self.log.add(f"Execution failed: no request template for content type {error} ({behavior})")
+            response = gateway_response(UNSUPPORTED_MEDIA_TYPE)
+        except MappingError as error:
+            self.log.add(f"Execution failed: {error}")
+            response = gateway_response(BAD_REQUEST_BODY)
+        response.headers = self._standard_headers(response)
+        self.log.add(f"Method completed with status: {response.status}")
+        return InvokeResult(response, self.log.lines, self.log.elapsed_ms(), failure, self.warnings)
+
+    def _through_integration(self) -> Response:
+        kind = self.integration.type
+        if kind == "HTTP_PROXY":
+            return self._http_proxy()
+        if kind == "AWS_PROXY":
+            return self._lambda_proxy()
+        return self._non_proxy()
+
+    # -- non-proxy: MOCK, HTTP, AWS -----------------------------------------------------------
+
+    def _non_proxy(self) -> Response:
+        integration, request = self.integration, self.request
+        parameters = map_request_parameters(integration.request_parameters, self._sources())
+        choice = select_request_template(
+            integration.request_templates, request.header("Content-Type"), integration.passthrough_behavior
+        )
+        if choice.template is None:
+            body = request.body_text()
+        else:
+            body = self._render(choice.template)
+        self._apply_request_overrides(parameters)
+        if integration.type == "MOCK":
+            return self._mock(body, templated=choice.template is not None)
+        if integration.type == "HTTP":
+            backend = self._call_http(self._http_request(parameters, body, proxy=False))
+            return self._integration_response(backend, str(backend.status))
+        return self._aws(body)
+
+    def _mock(self, output: str, *, templated: bool) -> Response:
+        if not templated:
+            # No request template: the default integration response (spec §5).
+            return self._integration_response(Response(status=200), None)
+        status = mock_status(output)
+        if status is None:
+            raise BackendFailure(
+                API_CONFIGURATION_ERROR,
+                "Execution failed due to configuration error: Unable to parse statusCode. "
+                "It should be an integer that is defined in the request template.",
+                f"the MOCK request template's output has no integer statusCode: {output.strip()[:80]!r}",
+            )
+        return self._integration_response(Response(status=status), str(status))
+
+    def _aws(self, payload: str) -> Response:
+        if not calls_lambda(self.integration.uri):
+            backend = self.options.backend_response
+            if backend is None:
+                raise UsageError(
+                    f"{self.integration.source}: apigw calls Lambda functions only; give the AWS service's "
+                    "answer with --backend-response"
+                )
+            self._log_endpoint(EndpointRequest("POST", self.integration.uri or "", {}, payload))
+            self._log_received(backend, canned=True)
+            return self._integration_response(backend, str(backend.status))
+        function = self._function()
+        self._log_endpoint(EndpointRequest("POST", self._function_identity().invoke_url(), {}, payload))
+        reply = self._invoke(function, payload or "{}")
+        backend, selection_value = lambda_integration_response(reply)
+        self._log_received(backend, latency_ms=self.latency_ms)
+        return self._integration_response(backend, selection_value)
+
+    def _integration_response(self, backend: Response, value: str | None) -> Response:
+        """Select the integration response by ``value`` (``None``: only the default applies),
+        map its parameters and template: the method response."""
+        responses = self.integration.responses
+        try:
+            selection = select_integration_response(responses, value) if value is not None else None
+        except SelectionError as error:
+            raise DefinitionError(f"{self.integration.source}: {error}") from None
+        selected = (
+            selection.response if selection else next((r for r in responses if r.selection_pattern is None), None)
+        )
+        if selected is None:
+            raise BackendFailure(
+                API_CONFIGURATION_ERROR,
+                "Execution failed due to configuration error: No match for output mapping and no default output "
+                f"mapping configured. Endpoint Response Status Code: {backend.status}",
+                f"no integration response matches {value!r} and there is no default one",
+            )
+        if selection and selection.also_matched:
+            others = ", ".join(repr(item.selection_pattern) for item in selection.also_matched)
+            self.warnings.append(
+                f"{self.integration.source}: {value!r} also matches {others}; the first defined, "
+                f"{selected.selection_pattern!r}, wins (AWS's rule between several matches is unconfirmed)"
+            )
+        try:
+            headers = map_response_parameters(selected.parameters, self._sources(backend))
+        except MappingError as error:
+            raise BackendFailure(
+                API_CONFIGURATION_ERROR,
+                f"Execution failed due to configuration error: {error}",
+                f"{self.integration.source}: responseParameters: {error}",
+            ) from None
+        choice = select_response_template(selected.templates, self.request.header("Accept"))
+        body = backend.body
+        encoded = backend.is_base64_encoded
+        if choice.template is not None:
+            body, encoded = self._render(choice.template, response=backend), False
+            headers.setdefault("Content-Type", [choice.media_type])
+        response = Response(status=selected.status, headers=headers, body=body, is_base64_encoded=encoded)
+        self._apply_response_overrides(response)
+        self.log.add(f"Method response body after transformations: {response.body_text()}")
+        self.log.add(f"Method response headers: {java_map(masked_headers(response.headers))}")
+        return response
+
+    # -- proxies ------------------------------------------------------------------------------
+
+    def _http_proxy(self) -> Response:
+        parameters = map_request_parameters(self.integration.request_parameters, self._sources())
+        endpoint = self._http_request(parameters, self.request.body_text(), proxy=True)
+        backend = self._call_http(endpoint)
+        return Response(
+            status=backend.status,
+            headers=http.proxied_response_headers(backend.headers),
+            body=backend.body,
+            is_base64_encoded=backend.is_base64_encoded,
+        )
+
+    def _lambda_proxy(self) -> Response:
+        request, context = self.request, self.scope.context
+        binary = is_binary(request.header("Content-Type"), self.options.binary_media_types)
+        headers = event_headers(request, self._added_headers())
+        version_2 = self.integration.payload_format == "2.0"
+        build = proxy_event_v2 if version_2 else proxy_event_v1
+        event = json.dumps(build(request, context, headers, binary=binary), ensure_ascii=False)
+        function = self._function()
+        self._log_endpoint(EndpointRequest("POST", self._function_identity().invoke_url(), {}, event))
+        reply = self._invoke(function, event)
+        if reply.function_error is not None:
+            summary = reply.error_summary()
+            raise BackendFailure(
+                LAMBDA_PROXY_FAILURE,
+                f"Lambda execution failed with status 200 due to customer function error: {summary}. "
+                f"Lambda request id: {self.request_id}",
+                f"{reply.where}: {summary}",
+            )
+        self._log_received(
+            Response(status=200, body=reply.payload.decode("utf-8", errors="replace")), latency_ms=self.latency_ms
+        )
+        try:
+            if version_2:
+                response = read_proxy_response_v2(reply.payload)
+            else:
+                accept = is_binary(media_type(request.header("Accept")), self.options.binary_media_types)
+                response = read_proxy_response_v1(reply.payload, binary_accept=accept)
+        except MalformedProxyResponse as error:
+            raise BackendFailure(
+                LAMBDA_PROXY_FAILURE,
+                "Execution failed due to configuration error: Malformed Lambda proxy response",
+                f"{self._function_label()}: malformed Lambda proxy response: {error}",
+            ) from None
+        response.headers = http.proxied_response_headers(response.headers)
+        return response
+
+    # -- the backends -------------------------------------------------------------------------
+
+    def _http_request(self, parameters: IntegrationParameters, body: str, *, proxy: bool) -> EndpointRequest:
+        """The endpoint request of an HTTP or HTTP_PROXY integration (spec §8.1, §8.2)."""
+        integration, request = self.integration, self.request
+        if not integration.uri:
+            raise DefinitionError(f"{integration.source}: an {integration.type} integration needs a 'uri'")
+        method = integration.http_method or "ANY"
+        if method == "ANY":
+            method = request.method
+        url = self._endpoint_url(integration.uri, parameters)
+        query: list[tuple[str, str]] = []
+        if proxy:
+            query += [(name, value) for name, values in request.query.items() for value in values]
+        query += [(name, value) for name, values in parameters.query.items() for value in values]
+        if query:
+            parts = urlsplit(url)
+            extra = "&".join(f"{quote(name, safe='')}={quote(value, safe='')}" for name, value in query)
+            url = urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
+        if proxy:
+            headers = http.forwarded_request_headers(request.headers)
+            for name, values in parameters.headers.items():
+                existing = next((key for key in headers if key.lower() == name.lower()), name)
+                headers[existing] = values
+            headers = {**headers, **{k: v for k, v in self._added_headers().items() if find_header(headers, k) is None}}
+        else:
+            # Only mapped headers reach an HTTP backend, with API Gateway's own (unconfirmed
+            # which; these are what execution logs and LocalStack show).
+            headers = http.without_unforwardable(parameters.headers)
+            content_type = request.header("Content-Type")
+            if (
+                content_type
+                and request.method not in ("GET", "HEAD", "OPTIONS")
+                and find_header(headers, "Content-Type") is None
+            ):
+                headers["Content-Type"] = [content_type]
+            for name, value in (
+                ("Accept", "application/json"),
+                ("User-Agent", f"AmazonAPIGateway_{self.scope.context['apiId']}"),
+                ("x-amzn-apigateway-api-id", self.scope.context["apiId"]),
+                ("X-Amzn-Trace-Id", self._trace_id()),
+            ):
+                if find_header(headers, name) is None:
+                    headers[name] = [value]
+        if method in ("GET", "HEAD", "OPTIONS") and not proxy:
+            body = ""
+        return EndpointRequest(method, url, headers, body)
+
+    def _endpoint_url(self, uri: str, parameters: IntegrationParameters) -> str:
+        stage_variables = self.request.stage_variables
+        url = _STAGE_VARIABLE.sub(lambda match: stage_variables.get(match.group(1), ""), uri)
+        missing = [name for name in _PATH_VARIABLE.findall(url) if name not in parameters.path]
+        if missing:
+            raise BackendFailure(
+                API_CONFIGURATION_ERROR,
+                "Execution failed due to configuration error: Invalid endpoint address",
+                f"the uri's {{{missing[0]}}} has no value: "
+                f"map integration.request.path.{missing[0]} in requestParameters",
+            )
+        return _PATH_VARIABLE.sub(lambda match: quote(parameters.path[match.group(1)], safe=_PATH_SAFE), url)
+
+    def _call_http(self, endpoint: EndpointRequest) -> Response:
+        self._log_endpoint(endpoint)
+        canned = self.options.backend_response
+        if canned is not None:
+            self._log_received(canned, canned=True)
+            return canned
+        self.log.add(f"Sending request to {endpoint.url}")
+        started = time.monotonic()
+        backend = http.send(
+            endpoint, timeout_s=self.integration.timeout_ms / 1000, insecure_tls=self.integration.insecure_tls
+        )
+        self._log_received(backend, latency_ms=int((time.monotonic() - started) * 1000))
+        return backend
+
+    def _function_identity(self) -> FunctionIdentity:
+        handler = self.options.handler
+        return FunctionIdentity.from_uri(self.integration.uri, handler.module_name if handler else "function")
+
+    def _function_label(self) -> str:
+        handler = self.options.handler
+        return handler.text if handler is not None else self._function_identity().name
+
+    def _function(self) -> LambdaFunction:
+        if self.options.lambda_endpoint is not None:
+            return InvokeApiFunction(self.options.lambda_endpoint, self._function_identity())
+        if self.options.handler is None:
+            raise UsageError(
+                f"{self.integration.source}: an {self.integration.type} integration needs a function: "
+                "give --handler FILE.py:FUNCTION or --lambda-endpoint URL"
+            )
+        return LocalHandler(self.options.handler, self._function_identity(), timeout_s=self.options.function_timeout_s)
+
+    def _invoke(self, function: LambdaFunction, payload: str) -> LambdaReply:
+        try:
+            json.loads(payload)
+        except ValueError as error:
+            raise BackendFailure(
+                API_CONFIGURATION_ERROR,
+                "Execution failed due to configuration error: Could not parse request body into json",
+                f"the Lambda payload is not JSON ({error}); Lambda's Invoke API refuses it",
+            ) from None
+        self.log.add(f"Sending request to {self._function_identity().invoke_url()}")
+        started = time.monotonic()
+        reply = function.invoke(payload, request_id=self.request_id, timeout_s=self.integration.timeout_ms / 1000)
+        self.latency_ms = int((time.monotonic() - started) * 1000)
+        self.log.add_lines(f"Function {function.name}: ", reply.log)
+        return reply
+
+    # -- mapping helpers ----------------------------------------------------------------------
+
+    def _sources(self, response: Response | None = None) -> MappingSources:
+        return MappingSources(self.request, self.scope.context, response)
+
+    def _render(self, template: MappingTemplate, *, response: Response | None = None) -> str:
+        result = render_in_scope(compile_template(template.text, template.name), self.scope, response=response)
+        self.warnings.extend(result.warnings)
+        return result.output
+
+    def _apply_request_overrides(self, parameters: IntegrationParameters) -> None:
+        """``$context.requestOverride`` wins over the mappings (spec §6.6)."""
+        override = self.scope.request_override
+        for name, value in override["header"].items():
+            existing = next((key for key in parameters.headers if key.lower() == name.lower()), name)
+            parameters.headers[existing] = [str(value)]
+        for name, value in override["querystring"].items():
+            parameters.query[name] = [str(value)]
+        for name, value in override["path"].items():
+            parameters.path[name] = str(value)
+
+    def _apply_response_overrides(self, response: Response) -> None:
+        """``$context.responseOverride``: the status (100-599, else ignored as LocalStack does;
+        unconfirmed) and headers, from either template (spec §5, §6.6)."""
+        override = self.scope.response_override
+        status = override.get("status")
+        if status is not None:
+            try:
+                number = int(str(status))
+            except ValueError:
+                number = 0
+            if 100 <= number <= 599:
+                response.status = number
+            else:
+                self.warnings.append(f"$context.responseOverride.status {status!r} is not an HTTP status; ignored")
+        for name, value in override["header"].items():
+            existing = next((key for key in response.headers if key.lower() == str(name).lower()), str(name))
+            response.headers[existing] = [str(value)]
+
+    # -- headers and log ----------------------------------------------------------------------
+
+    def _added_headers(self) -> MultiValues:
+        """Headers API Gateway adds to what the client sent (proxy integrations, spec §7.1)."""
+        context = self.scope.context
+        return {
+            "Host": [context["domainName"]],
+            "X-Amzn-Trace-Id": [self._trace_id()],
+            "X-Forwarded-For": [context["identity"]["sourceIp"]],
+            "X-Forwarded-Port": ["443"],
+            "X-Forwarded-Proto": ["https"],
+        }
+
+    def _trace_id(self) -> str:
+        identity = self.options.identity
+        return f"Root=1-{identity.epoch_ms // 1000:08x}-{identity.request_id.replace('-', '')[:24]}"
+
+    def _standard_headers(self, response: Response) -> MultiValues:
+        """The method response's headers as a client sees them: API Gateway's own around the
+        integration's; every response has a ``Content-Type`` (spec §8.2)."""
+        identity = self.options.identity
+        body = _body_bytes(response)
+        own = {key.lower() for key in response.headers}
+        headers: MultiValues = {"Date": [formatdate(identity.epoch_ms / 1000, usegmt=True)]}
+        if "content-type" not in own:
+            headers["Content-Type"] = ["application/json"]
+        headers["Content-Length"] = [str(len(body))]
+        headers["x-amzn-RequestId"] = [self.request_id]
+        for name, values in response.headers.items():
+            if name.lower() not in ("date", "content-length", "x-amzn-requestid"):
+                headers[name] = values
+        headers["x-amz-apigw-id"] = [identity.extended_request_id]
+        if self.integration.type != "HTTP_PROXY":
+            headers["X-Amzn-Trace-Id"] = [self._trace_id()]
+        return headers
+
+    def _log_endpoint(self, endpoint: EndpointRequest) -> None:
+        self.log.add(f"Endpoint request URI: {endpoint.url}")
+        self.log.add(f"Endpoint request headers: {java_map(masked_headers(endpoint.headers))}")
+        self.log.add(f"Endpoint request body after transformations: {endpoint.body}")
+
+    def _log_received(self, backend: Response, *, canned: bool = False, latency_ms: int = 0) -> None:
+        if canned:
+            self.log.add(f"Received response (canned, from --backend-response). Status: {backend.status}")
+        else:
+            self.log.add(f"Received response. Status: {backend.status}, Integration latency: {latency_ms} ms")
+        self.log.add(f"Endpoint response headers: {java_map(masked_headers(backend.headers))}")
+        self.log.add(f"Endpoint response body before transformations: {backend.body_text()}")
+
+
+def _body_bytes(response: Response) -> bytes:
+    if response.is_base64_encoded:
+        try:
+            return base64.b64decode(response.body)
+        except binascii.Error:
+            return response.body.encode()
+    return response.body.encode("utf-8", errors="replace")
