@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from apigw_cli.definitions.integration import Integration, MappingTemplate
+from apigw_cli.definitions.integration import URI_PATH_VARIABLE, Integration, MappingTemplate
 from apigw_cli.definitions.select import (
     SelectionError,
     UnsupportedMediaType,
@@ -70,8 +70,7 @@ from apigw_cli.trace import ExecutionLog, java_map, masked_headers
 from apigw_cli.vtl.context import Identity
 from apigw_cli.vtl.engine import compile_template
 
-#: ``{name}`` in an integration URI, and ``${stageVariables.name}`` (spec §8.1).
-_PATH_VARIABLE = re.compile(r"\{([a-zA-Z0-9._$-]+)\+?\}")
+#: ``${stageVariables.name}`` in an integration URI (spec §8.1).
 _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([a-zA-Z0-9_]+)\}")
 #: Characters a path parameter keeps as they are when it fills the URI; ``/`` stays for
 #: greedy ``{proxy+}`` values, ``%`` so that encoded input is not encoded twice.
@@ -198,7 +197,6 @@ class _Call:
             self._log_received(backend, canned=True)
             return self._integration_response(backend, str(backend.status))
         function = self._function()
-        self._log_endpoint(EndpointRequest("POST", self._function_identity().invoke_url(), {}, payload))
         reply = self._invoke(function, payload or "{}")
         backend, selection_value = lambda_integration_response(reply)
         self._log_received(backend, latency_ms=self.latency_ms)
@@ -244,8 +242,7 @@ class _Call:
             headers.setdefault("Content-Type", [choice.media_type])
         response = Response(status=selected.status, headers=headers, body=body, is_base64_encoded=encoded)
         self._apply_response_overrides(response)
-        self.log.add(f"Method response body after transformations: {response.body_text()}")
-        self.log.add(f"Method response headers: {java_map(masked_headers(response.headers))}")
+        self._log_method_response(response)
         return response
 
     # -- proxies ------------------------------------------------------------------------------
@@ -254,12 +251,14 @@ class _Call:
         parameters = map_request_parameters(self.integration.request_parameters, self._sources())
         endpoint = self._http_request(parameters, self.request.body_text(), proxy=True)
         backend = self._call_http(endpoint)
-        return Response(
+        response = Response(
             status=backend.status,
             headers=http.proxied_response_headers(backend.headers),
             body=backend.body,
             is_base64_encoded=backend.is_base64_encoded,
         )
+        self._log_method_response(response)
+        return response
 
     def _lambda_proxy(self) -> Response:
         request, context = self.request, self.scope.context
@@ -269,7 +268,6 @@ class _Call:
         build = proxy_event_v2 if version_2 else proxy_event_v1
         event = json.dumps(build(request, context, headers, binary=binary), ensure_ascii=False)
         function = self._function()
-        self._log_endpoint(EndpointRequest("POST", self._function_identity().invoke_url(), {}, event))
         reply = self._invoke(function, event)
         if reply.function_error is not None:
             summary = reply.error_summary()
@@ -295,6 +293,7 @@ class _Call:
                 f"{self._function_label()}: malformed Lambda proxy response: {error}",
             ) from None
         response.headers = http.proxied_response_headers(response.headers)
+        self._log_method_response(response)
         return response
 
     # -- the backends -------------------------------------------------------------------------
@@ -321,7 +320,10 @@ class _Call:
             for name, values in parameters.headers.items():
                 existing = next((key for key in headers if key.lower() == name.lower()), name)
                 headers[existing] = values
-            headers = {**headers, **{k: v for k, v in self._added_headers().items() if find_header(headers, k) is None}}
+            for name, values in self._added_headers().items():
+                if find_header(headers, name) is None:
+                    headers[name] = values
+            headers["Host"] = [urlsplit(url).netloc]  # the endpoint's (spec §8.2)
         else:
             # Only mapped headers reach an HTTP backend, with API Gateway's own (unconfirmed
             # which; these are what execution logs and LocalStack show).
@@ -348,7 +350,7 @@ class _Call:
     def _endpoint_url(self, uri: str, parameters: IntegrationParameters) -> str:
         stage_variables = self.request.stage_variables
         url = _STAGE_VARIABLE.sub(lambda match: stage_variables.get(match.group(1), ""), uri)
-        missing = [name for name in _PATH_VARIABLE.findall(url) if name not in parameters.path]
+        missing = [name for name in URI_PATH_VARIABLE.findall(url) if name not in parameters.path]
         if missing:
             raise BackendFailure(
                 API_CONFIGURATION_ERROR,
@@ -356,7 +358,7 @@ class _Call:
                 f"the uri's {{{missing[0]}}} has no value: "
                 f"map integration.request.path.{missing[0]} in requestParameters",
             )
-        return _PATH_VARIABLE.sub(lambda match: quote(parameters.path[match.group(1)], safe=_PATH_SAFE), url)
+        return URI_PATH_VARIABLE.sub(lambda match: quote(parameters.path[match.group(1)], safe=_PATH_SAFE), url)
 
     def _call_http(self, endpoint: EndpointRequest) -> Response:
         self._log_endpoint(endpoint)
@@ -399,7 +401,9 @@ class _Call:
                 "Execution failed due to configuration error: Could not parse request body into json",
                 f"the Lambda payload is not JSON ({error}); Lambda's Invoke API refuses it",
             ) from None
-        self.log.add(f"Sending request to {self._function_identity().invoke_url()}")
+        url = self._function_identity().invoke_url()
+        self._log_endpoint(EndpointRequest("POST", url, self._lambda_request_headers(), payload))
+        self.log.add(f"Sending request to {url}")
         started = time.monotonic()
         reply = function.invoke(payload, request_id=self.request_id, timeout_s=self.integration.timeout_ms / 1000)
         self.latency_ms = int((time.monotonic() - started) * 1000)
@@ -458,6 +462,23 @@ class _Call:
             "X-Forwarded-Proto": ["https"],
         }
 
+    def _lambda_request_headers(self) -> MultiValues:
+        """What the log shows API Gateway sending to Lambda (signing headers left out)."""
+        context, identity = self.scope.context, self._function_identity()
+        source_arn = (
+            f"arn:aws:execute-api:{identity.region}:{context['accountId']}:{context['apiId']}/"
+            f"{self.request.stage}/{self.request.method}{self.request.resource}"
+        )
+        return {
+            "x-amzn-apigateway-api-id": [context["apiId"]],
+            "Accept": ["application/json"],
+            "User-Agent": [f"AmazonAPIGateway_{context['apiId']}"],
+            "Host": [f"lambda.{identity.region}.amazonaws.com"],
+            "X-Amz-Source-Arn": [source_arn],
+            "X-Amzn-Trace-Id": [self._trace_id()],
+            "Content-Type": ["application/json"],
+        }
+
     def _trace_id(self) -> str:
         identity = self.options.identity
         return f"Root=1-{identity.epoch_ms // 1000:08x}-{identity.request_id.replace('-', '')[:24]}"
@@ -466,15 +487,15 @@ class _Call:
         """The method response's headers as a client sees them: API Gateway's own around the
         integration's; every response has a ``Content-Type`` (spec §8.2)."""
         identity = self.options.identity
-        body = _body_bytes(response)
-        own = {key.lower() for key in response.headers}
-        headers: MultiValues = {"Date": [formatdate(identity.epoch_ms / 1000, usegmt=True)]}
-        if "content-type" not in own:
-            headers["Content-Type"] = ["application/json"]
-        headers["Content-Length"] = [str(len(body))]
-        headers["x-amzn-RequestId"] = [self.request_id]
+        own = {name.lower(): values for name, values in response.headers.items()}
+        headers: MultiValues = {
+            "Date": [formatdate(identity.epoch_ms / 1000, usegmt=True)],
+            "Content-Type": own.get("content-type", ["application/json"]),
+            "Content-Length": [str(len(_body_bytes(response)))],
+            "x-amzn-RequestId": [self.request_id],
+        }
         for name, values in response.headers.items():
-            if name.lower() not in ("date", "content-length", "x-amzn-requestid"):
+            if name.lower() not in ("date", "content-type", "content-length", "x-amzn-requestid"):
                 headers[name] = values
         headers["x-amz-apigw-id"] = [identity.extended_request_id]
         if self.integration.type != "HTTP_PROXY":
@@ -485,6 +506,10 @@ class _Call:
         self.log.add(f"Endpoint request URI: {endpoint.url}")
         self.log.add(f"Endpoint request headers: {java_map(masked_headers(endpoint.headers))}")
         self.log.add(f"Endpoint request body after transformations: {endpoint.body}")
+
+    def _log_method_response(self, response: Response) -> None:
+        self.log.add(f"Method response body after transformations: {response.body_text()}")
+        self.log.add(f"Method response headers: {java_map(masked_headers(response.headers))}")
 
     def _log_received(self, backend: Response, *, canned: bool = False, latency_ms: int = 0) -> None:
         if canned:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from apigw_cli.errors import ApigwError, InputError
 
 if TYPE_CHECKING:
-    from apigw_cli.models import DiffResult
+    from apigw_cli.models import DiffResult, Response
     from apigw_cli.runner import CaseResult, TestReport
 
 
@@ -72,6 +72,46 @@ def write_json(document: Any, streams: Streams | None = None) -> None:
     """One JSON document on stdout (the core hands over JSON-safe data)."""
     streams = streams or Streams()
     _stdout(streams).write(_encodable(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)) + "\n")
+
+
+def write_http_response(response: Response, streams: Streams | None = None) -> None:
+    """A method response as ``curl -i`` shows it: status line, headers, a blank line, then
+    the body byte for byte (binary bodies too)."""
+    import base64
+    from http import HTTPStatus
+
+    streams = streams or Streams()
+    stdout = _stdout(streams)
+    try:
+        reason = HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    head = [(f"HTTP/1.1 {response.status} {reason}".rstrip(), "bold green" if response.status < 400 else "bold red")]
+    head += [(f"{name}: {value}", "cyan") for name, values in response.headers.items() for value in values]
+    head.append(("", ""))
+    write_styled(head, streams)
+    stdout.flush()
+    raw = getattr(stdout, "buffer", None)
+    if response.is_base64_encoded and raw is not None:
+        raw.write(base64.b64decode(response.body))
+        raw.flush()
+    else:  # text, or a stream that takes text only (tests): binary stays base64 there
+        write_payload(response.body, streams)
+
+
+def write_trace(lines: list[str], streams: Streams | None = None) -> None:
+    """The execution log on stderr, dimmed on a terminal."""
+    streams = streams or Streams()
+    if streams.stderr is None:
+        return
+    console = _colour_console(streams.stderr, streams.stderr_is_tty)
+    if console is None:
+        streams.stderr.write("".join(f"{_encodable(line)}\n" for line in lines))
+        return
+    from rich.text import Text
+
+    for line in lines:
+        console.print(Text(_encodable(line), style="dim"), markup=False)
 
 
 def report_warnings(warnings: list[str], streams: Streams | None = None) -> None:

@@ -93,7 +93,8 @@ def _is_output_error(exc: OSError) -> bool:
 app = typer.Typer(
     cls=ApigwGroup,
     name="apigw",
-    help="A workbench for Amazon API Gateway REST integrations: render VTL mapping templates exactly as AWS does.",
+    help="A workbench for Amazon API Gateway REST integrations: render VTL mapping templates exactly as AWS "
+    "does, check them against golden cases, and simulate whole integration calls.",
     epilog=EXIT_CODES_HELP,
     rich_markup_mode=None,
     add_completion=False,
@@ -121,9 +122,9 @@ def _root(
 
 
 def _register() -> None:
-    from apigw_cli.cli import diff, render, templates, test
+    from apigw_cli.cli import diff, invoke, render, templates, test
 
-    for command in (render, diff, test, templates):
+    for command in (render, diff, test, invoke, templates):
         command.register(app)
 
 

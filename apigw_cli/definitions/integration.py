@@ -42,6 +42,8 @@ _CLOUDFORMATION_RESPONSE_KEYS = {
     "StatusCode": "statusCode", "SelectionPattern": "selectionPattern", "ResponseParameters": "responseParameters",
     "ResponseTemplates": "responseTemplates", "ContentHandling": "contentHandling",
 }  # fmt: skip
+#: ``{name}`` (or greedy ``{name+}``) in an integration URI (spec §8.1).
+URI_PATH_VARIABLE = re.compile(r"\{([a-zA-Z0-9._$-]+)\+?\}")
 #: Mapping expressions: what API Gateway accepts on each side (spec §2).
 _REQUEST_TARGET = re.compile(r"integration\.request\.(header|querystring|path)\.([a-zA-Z0-9._$-]+)")
 _RESPONSE_TARGET = re.compile(r"method\.response\.header\.([a-zA-Z0-9._$-]+)")
@@ -101,6 +103,12 @@ class Integration:
     @property
     def is_proxy(self) -> bool:
         return self.type in ("HTTP_PROXY", "AWS_PROXY")
+
+    def map_uri_path_parameters(self) -> None:
+        """Map each ``{name}`` of the ``uri`` from the method request's path parameter of
+        that name, as the console does when it creates an integration, unless mapped."""
+        for name in URI_PATH_VARIABLE.findall(self.uri or ""):
+            self.request_parameters.setdefault(f"integration.request.path.{name}", f"method.request.path.{name}")
 
     def with_overrides(self, **changes: Any) -> Integration:
         """A copy with the given fields replaced (command-line shortcuts)."""

@@ -91,6 +91,8 @@ def send(request: EndpointRequest, *, timeout_s: float, insecure_tls: bool = Fal
         connection.putrequest(request.method, target, skip_host=True, skip_accept_encoding=True)
         connection.putheader("Host", parts.netloc.rpartition("@")[2])
         for name, values in request.headers.items():
+            if name.lower() in ("host", "content-length"):
+                continue  # set here, from the URL and the body
             for value in values:
                 connection.putheader(name, value)
         if body or request.method not in ("GET", "HEAD", "OPTIONS", "DELETE"):

@@ -40,6 +40,12 @@ MAX_PAYLOAD_BYTES = 6_291_556
 INIT_LIMIT_S = 10.0
 #: How much of a handler's output the log keeps.
 MAX_LOG_BYTES = 1024 * 1024
+#: The handler's first byte on the outcome pipe: it is loaded (see lambda_bootstrap.py).
+READY = b"R"
+#: How long past its timeout a function that ignores the timer gets before it is killed.
+_GRACE_S = 0.5
+#: How often the wait for a handler looks at the clock.
+_POLL_S = 0.05
 #: ``arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations``.
 _LAMBDA_URI = re.compile(r"arn:aws[\w-]*:apigateway:([\w-]+):lambda:path/[\d-]+/functions/(.+?)/invocations")
 _FUNCTION_ARN = re.compile(r"arn:aws[\w-]*:lambda:([\w-]+):(\d+):function:([\w-]+)(?::([\w$-]+))?")
@@ -178,22 +184,29 @@ class LocalHandler:
         }
         started = time.monotonic()
         run = _Run(self._command(), self._environment(log_stream), self.spec.task_root, json.dumps(job).encode())
-        # The function's own timeout runs from when its code is loaded; allow Lambda's init
-        # phase before it, and stop waiting at the integration timeout in any case.
-        function_deadline = started + INIT_LIMIT_S + self.timeout_s + 1.0
         integration_deadline = started + timeout_s
-        finished = run.wait(min(function_deadline, integration_deadline))
-        log = run.log()
-        if not finished and integration_deadline <= function_deadline:
-            raise BackendFailure(
-                INTEGRATION_TIMEOUT,
-                "Execution failed due to a timeout error",
-                f"{self.spec.text}: no answer within {timeout_s * 1000:.0f} ms (the integration's timeoutInMillis)",
-            )
-        if not finished:
-            message = f"RequestId: {request_id} Error: Task timed out after {self.timeout_s:.2f} seconds"
-            return _failed({"errorType": "Sandbox.Timedout", "errorMessage": message}, log, self.spec.text)
-        return self._reply(run.outcome(), run.returncode, request_id, log)
+        while True:
+            # The function's own timeout runs from when its code is loaded (the bootstrap says
+            # so); before that, Lambda's init phase has its own limit. The integration's
+            # timeout bounds both.
+            ready_at = run.ready_at()
+            function_deadline = ready_at + self.timeout_s + _GRACE_S if ready_at else started + INIT_LIMIT_S
+            deadline = min(function_deadline, integration_deadline)
+            if run.wait(min(deadline, time.monotonic() + _POLL_S)):
+                break
+            if time.monotonic() >= deadline:
+                run.stop()
+                if deadline == integration_deadline:
+                    raise BackendFailure(
+                        INTEGRATION_TIMEOUT,
+                        "Execution failed due to a timeout error",
+                        f"{self.spec.text}: no answer within {timeout_s * 1000:.0f} ms (the integration's "
+                        "timeoutInMillis)",
+                    )
+                message = f"RequestId: {request_id} Error: Task timed out after {self.timeout_s:.2f} seconds"
+                return _failed({"errorType": "Sandbox.Timedout", "errorMessage": message}, run.log(), self.spec.text)
+        run.stop()
+        return self._reply(run.outcome(), run.returncode, request_id, run.log())
 
     def _command(self) -> list[str]:
         return [sys.executable, str(BOOTSTRAP)]
@@ -221,14 +234,9 @@ class LocalHandler:
 
     def _reply(self, outcome: bytes, returncode: int | None, request_id: str, log: str) -> LambdaReply:
         if not outcome:
-            status = (
-                f"signal: {signal.Signals(-returncode).name}"
-                if returncode and returncode < 0
-                else f"exit status {returncode}"
-            )
             error = {
                 "errorType": "Runtime.ExitError",
-                "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: {status}",
+                "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: {_exit_status(returncode)}",
             }
             return _failed(error, log, self.spec.text)
         try:
@@ -237,7 +245,7 @@ class LocalHandler:
             error = {"errorType": "Runtime.InvalidResponse", "errorMessage": "the function's runtime answered garbage"}
             return _failed(error, log, self.spec.text)
         if "error" in result:
-            return _failed(result["error"], log, result.get("where") or self.spec.text)
+            return _failed(result["error"], log, _relative(result.get("where") or self.spec.text))
         payload = base64.b64decode(result["payloadBase64"]) if "payloadBase64" in result else result["payload"].encode()
         if len(payload) > MAX_PAYLOAD_BYTES:
             error = {
@@ -247,6 +255,27 @@ class LocalHandler:
             }
             return _failed(error, log, self.spec.text)
         return LambdaReply(payload, None, log)
+
+
+#: How Lambda words the signals that commonly end a runtime (Go's names).
+_SIGNAL_NAMES = {signal.SIGKILL: "killed", signal.SIGSEGV: "segmentation fault", signal.SIGABRT: "aborted",
+                 signal.SIGTERM: "terminated", signal.SIGBUS: "bus error"}  # fmt: skip
+
+
+def _exit_status(returncode: int | None) -> str:
+    """``exit status 3``, ``signal: killed``: as Lambda's ``Runtime exited with error:`` says it."""
+    if returncode is not None and returncode < 0:
+        number = signal.Signals(-returncode)
+        return f"signal: {_SIGNAL_NAMES.get(number, number.name)}"
+    return f"exit status {returncode}"
+
+
+def _relative(where: str) -> str:
+    """``/home/me/app/handler.py:12`` as ``handler.py:12`` when run from ``/home/me/app``."""
+    try:
+        return str(Path(where).relative_to(Path.cwd()))
+    except ValueError:
+        return where
 
 
 def _failed(error: dict[str, Any], log: str, where: str) -> LambdaReply:
@@ -287,31 +316,35 @@ class _Run:
         self._writer.start()
         self.returncode: int | None = None
 
-    def wait(self, deadline: float) -> bool:
-        """Wait for the process until ``deadline``; stop it there. Whether it finished."""
+    def wait(self, until: float) -> bool:
+        """Wait for the process to end, until ``until`` at most; whether it ended."""
         try:
-            self.returncode = self.process.wait(timeout=max(deadline - time.monotonic(), 0))
-            finished = True
+            self.returncode = self.process.wait(timeout=max(until - time.monotonic(), 0))
         except subprocess.TimeoutExpired:
-            finished = False
-        self._stop_group()
-        self.process.wait()
-        for reader in (self._log, self._outcome):
-            reader.join()
-        return finished
+            return False
+        return True
 
-    def _stop_group(self) -> None:
-        """Stop the process and anything it left running (as Lambda freezes the sandbox)."""
+    def stop(self) -> None:
+        """Stop the process and anything it left running (as Lambda freezes the sandbox),
+        then collect what it wrote."""
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        self.process.wait()
+        for reader in (self._log, self._outcome):
+            reader.join()
+
+    def ready_at(self) -> float | None:
+        """When the handler was loaded (the bootstrap's first byte), if it was."""
+        return self._outcome.first_data_at
 
     def log(self) -> str:
         return self._log.text()
 
     def outcome(self) -> bytes:
-        return self._outcome.data()
+        """The outcome document, without the readiness byte before it."""
+        return self._outcome.data().removeprefix(READY)
 
 
 def _write_all(descriptor: int, data: bytes) -> None:
@@ -331,12 +364,16 @@ class _CappedReader:
         self.chunks: list[bytes] = []
         self.size = 0
         self.truncated = False
+        #: When the first bytes arrived (``time.monotonic()``).
+        self.first_data_at: float | None = None
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
 
     def _read(self) -> None:
         with self.stream:
             while chunk := os.read(self.stream.fileno(), 64 * 1024):
+                if self.first_data_at is None:
+                    self.first_data_at = time.monotonic()
                 if self.size < self.limit:
                     self.chunks.append(chunk[: self.limit - self.size])
                 self.truncated = self.truncated or self.size + len(chunk) > self.limit

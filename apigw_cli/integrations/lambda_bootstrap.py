@@ -6,7 +6,8 @@ library only.
 
 Protocol: ``argv[1]`` is a file descriptor to read the job from (JSON: ``handler``,
 ``taskRoot``, ``timeoutMs``, ``context``, ``payload``), ``argv[2]`` one to write the outcome
-to (JSON: ``payload`` or ``payloadBase64``, or ``error`` with ``where``). The handler's own
+to (``R`` once the handler is loaded, then JSON: ``payload`` or ``payloadBase64``, or
+``error`` with ``where``). The handler's own
 stdout and stderr are its log, as on Lambda.
 """
 
@@ -110,9 +111,18 @@ def load_handler(spec: str, task_root: str) -> Any:
     return handler
 
 
+#: Where Lambda puts a function's code; stack traces name files there, as on AWS.
+LAMBDA_TASK_ROOT = "/var/task"
+
+
 def _user_frames(exc: BaseException) -> list[str]:
-    """The traceback without this file's own frames, as Lambda's ``stackTrace`` lists it."""
+    """The traceback without this file's own frames, as Lambda's ``stackTrace`` lists it:
+    files under the task root are named as Lambda names them (``/var/task/app.py``)."""
+    task_root = os.environ.get("LAMBDA_TASK_ROOT", "")
     frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename != __file__]
+    for frame in frames:
+        if task_root and frame.filename.startswith(task_root + os.sep):
+            frame.filename = LAMBDA_TASK_ROOT + "/" + frame.filename[len(task_root) + 1 :].replace(os.sep, "/")
     return traceback.format_list(frames)
 
 
@@ -147,12 +157,14 @@ def error_outcome(error_type: str, message: str, request_id: str, trace: list[st
     return {"error": error, "where": where}
 
 
-def run(job: dict[str, Any]) -> dict[str, Any]:
+def run(job: dict[str, Any], ready: Any) -> dict[str, Any]:
+    """Load the handler, call ``ready()`` (the function's timeout starts), invoke it."""
     request_id = job["context"]["awsRequestId"]
     try:
         handler = load_handler(job["handler"], job["taskRoot"])
     except HandlerLoadError as exc:
         return error_outcome(exc.error_type, exc.message, request_id, exc.trace, exc.where)
+    ready()
     timeout_s = job["timeoutMs"] / 1000
     deadline = time.monotonic() + timeout_s
     context = LambdaContext(job["context"], deadline)
@@ -180,12 +192,16 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         )
 
 
+#: Written once the handler is loaded: Lambda's init phase is over, the timeout starts.
+READY = b"R"
+
+
 def main() -> None:
     with os.fdopen(int(sys.argv[1]), "rb") as source:
         job = json.loads(source.read())
-    outcome = run(job)
-    with os.fdopen(int(sys.argv[2]), "w", encoding="utf-8") as sink:
-        json.dump(outcome, sink)
+    with os.fdopen(int(sys.argv[2]), "wb", buffering=0) as sink:
+        outcome = run(job, lambda: sink.write(READY))
+        sink.write(json.dumps(outcome).encode("utf-8"))
 
 
 if __name__ == "__main__":
