@@ -1,0 +1,317 @@
+"""Lambda integrations with real handlers run in a subprocess: the proxy event and response
+validation (spec §7), non-proxy results and errors (§4), and each way a function can fail."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from apigw_cli.errors import InputError, UsageError
+from apigw_cli.integrations.lambda_ import HandlerSpec
+from tests.helpers import ROOT
+from tests.invoke.conftest import Backend, Simulate, write_handler
+
+SAMPLES = ROOT / "samples" / "handlers"
+PROXY = {"type": "aws_proxy", "httpMethod": "POST", "uri": "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:echo/invocations"}  # fmt: skip
+ECHO_EVENT = "import json\n\ndef handler(event, context):\n    return {'statusCode': 200, 'body': json.dumps(event)}\n"
+ANSWER_FROM_BODY = "import json\n\ndef handler(event, context):\n    return json.loads(event['body'])\n"
+
+
+def misbehaving(name: str) -> str:
+    return f"{SAMPLES / 'misbehaving.py'}:{name}"
+
+
+@pytest.fixture
+def echo(tmp_path: Path) -> str:
+    return write_handler(tmp_path, "echo", ECHO_EVENT) + ":handler"
+
+
+@pytest.fixture
+def answer(tmp_path: Path) -> str:
+    """A function that answers whatever the request body says (the recordings' stand-in)."""
+    return write_handler(tmp_path, "answer", ANSWER_FROM_BODY) + ":handler"
+
+
+def test_the_v1_event_has_awss_shape(simulate: Simulate, echo: str) -> None:
+    """Spec §7.1: key order, nulls for absent parts, last values, canonical Authorization."""
+    result = simulate(
+        PROXY,
+        {
+            "method": "GET",
+            "path": "/pets/7",
+            "resource": "/pets/{petId}",
+            "pathParameters": {"petId": "7"},
+            "multiValueQuery": {"tag": ["a", "b"]},
+            "headers": {"authorization": "Bearer x", "tEsT-HEADeR": "v"},
+            "stage": "prod",
+        },
+        handler=echo,
+    )
+    event = json.loads(result.response.body)
+    assert list(event) == [
+        "resource", "path", "httpMethod", "headers", "multiValueHeaders", "queryStringParameters",
+        "multiValueQueryStringParameters", "pathParameters", "stageVariables", "requestContext", "body",
+        "isBase64Encoded",
+    ]  # fmt: skip
+    assert (event["resource"], event["path"], event["httpMethod"]) == ("/pets/{petId}", "/pets/7", "GET")
+    assert event["headers"]["Authorization"] == "Bearer x" and event["headers"]["tEsT-HEADeR"] == "v"
+    assert event["headers"]["X-Forwarded-Proto"] == "https"
+    assert event["queryStringParameters"] == {"tag": "b"}
+    assert event["multiValueQueryStringParameters"] == {"tag": ["a", "b"]}
+    assert (event["stageVariables"], event["body"], event["isBase64Encoded"]) == (None, None, False)
+    context = event["requestContext"]
+    assert (context["path"], context["stage"], context["resourcePath"]) == ("/prod/pets/7", "prod", "/pets/{petId}")
+    assert context["requestTimeEpoch"] == 1767225600000 and "authorizer" not in context
+    assert set(context["identity"]) >= {"sourceIp", "userAgent", "cognitoIdentityId", "userArn"}
+
+
+def test_a_binary_body_arrives_base64_encoded(simulate: Simulate, echo: str) -> None:
+    raw = bytes(range(256))
+    request = {"method": "POST", "headers": {"Content-Type": "image/png"}, "body": base64.b64encode(raw).decode(), "isBase64Encoded": True}
+    event = json.loads(simulate(PROXY, request, handler=echo, binary_media_types=("image/*",)).response.body)
+    assert (event["isBase64Encoded"], base64.b64decode(event["body"])) == (True, raw)
+
+
+def test_the_v2_event_is_what_http_apis_send(simulate: Simulate, echo: str) -> None:
+    """Spec §7.2: lower-case headers, comma-joined repeats, cookies apart, no multiValue*."""
+    result = simulate(
+        {**PROXY, "payloadFormatVersion": "2.0"},
+        {
+            "method": "POST",
+            "path": "/pets",
+            "resource": "/pets",
+            "multiValueQuery": {"tag": ["a", "b"]},
+            "headers": {"X-Id": "1", "Cookie": "s=1; t=2"},
+            "body": "{}",
+        },
+        handler=echo,
+    )
+    event = json.loads(result.response.body)
+    assert (event["version"], event["routeKey"], event["rawPath"], event["rawQueryString"]) == ("2.0", "POST /pets", "/test/pets", "tag=a&tag=b")
+    assert event["cookies"] == ["s=1", "t=2"] and event["headers"]["x-id"] == "1" and "cookie" not in event["headers"]
+    assert event["queryStringParameters"] == {"tag": "a,b"}
+    assert event["requestContext"]["http"]["method"] == "POST"
+    assert "multiValueHeaders" not in event and "pathParameters" not in event
+
+
+def test_a_v2_function_may_answer_any_json(simulate: Simulate, tmp_path: Path) -> None:
+    handler = write_handler(tmp_path, "plain", "def handler(event, context):\n    return {'message': 'hi'}\n")
+    result = simulate({**PROXY, "payloadFormatVersion": "2.0"}, handler=handler + ":handler")
+    assert (result.response.status, json.loads(result.response.body)) == (200, {"message": "hi"})
+    assert result.response.header("Content-Type") == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("answer_body", "status", "body", "headers"),
+    [
+        # Spec §7.3, row by row (recorded unless noted).
+        ('{"statusCode": 201, "body": "made"}', 201, "made", {}),
+        ('{"statusCode": "201"}', 201, "", {}),
+        ('{"headers": {"test-header": "value"}}', 200, "", {"test-header": "value"}),
+        ("{}", 200, "", {"Content-Type": "application/json"}),
+        ('{"statusCode": 200, "headers": {"header-bool": true}}', 200, "", {"header-bool": "true"}),
+        ('{"statusCode": 200, "headers": null}', 200, "", {}),
+        ('{"statusCode": 200, "multiValueHeaders": {"m": ["1", "2"]}}', 200, "", {"m": "1, 2"}),
+        ('{"statusCode": 200, "multiValueHeaders": {"M": ["multi"]}, "headers": {"m": "solo"}}', 200, "", {"M": "multi, solo"}),
+        ('{"statusCode": 200, "body": "dGVzdA==", "isBase64Encoded": true}', 200, "dGVzdA==", {}),
+        ('{"statusCode": 200, "wrongValue": 1}', 502, '{"message": "Internal server error"}', {}),
+        ('"justAString"', 502, '{"message": "Internal server error"}', {}),
+        ('{"statusCode": "test"}', 502, '{"message": "Internal server error"}', {}),
+        ('{"statusCode": 200, "multiValueHeaders": {"m": "one"}}', 502, '{"message": "Internal server error"}', {}),
+        ('{"statusCode": 200, "body": {"not": "a string"}}', 502, '{"message": "Internal server error"}', {}),
+    ],
+)
+def test_the_proxy_response_is_validated_as_aws_does(
+    simulate: Simulate, answer: str, answer_body: str, status: int, body: str, headers: dict[str, str]
+) -> None:
+    result = simulate(PROXY, {"method": "POST", "body": answer_body}, handler=answer)
+    assert (result.response.status, result.response.body) == (status, body)
+    for name, value in headers.items():
+        assert ", ".join(result.response.headers[name]) == value
+    if status == 502:
+        assert result.failure is not None and "malformed Lambda proxy response" in result.failure
+        assert "Execution failed due to configuration error: Malformed Lambda proxy response" in result.log[-2]
+
+
+def test_a_base64_body_is_decoded_for_a_binary_accept(simulate: Simulate, answer: str) -> None:
+    request = {"method": "POST", "headers": {"Accept": "image/png"}, "body": '{"body": "AAEC", "isBase64Encoded": true}'}
+    result = simulate(PROXY, request, handler=answer, binary_media_types=("image/png",))
+    assert (result.response.is_base64_encoded, result.response.body) == (True, "AAEC")
+    assert result.response.headers["Content-Length"] == ["3"]
+
+
+@pytest.mark.parametrize(
+    ("name", "failure"),
+    [
+        ("crash", "misbehaving.py:11: ZeroDivisionError: division by zero"),
+        ("exit_early", "Runtime.ExitError: RequestId: c0ffee00-1234-4abc-8def-0123456789ab Error: Runtime exited with error: exit status 3"),
+        ("die", "Error: Runtime exited with error: signal: killed"),
+        ("not_serializable", "Runtime.MarshalError: Unable to marshal response: Object of type object is not JSON serializable"),
+        ("hang", "Sandbox.Timedout: RequestId: c0ffee00-1234-4abc-8def-0123456789ab Error: Task timed out after 0.30 seconds"),
+        ("hang_ignoring_signals", "Error: Task timed out after 0.30 seconds"),
+    ],
+)
+def test_a_failing_function_gives_502_and_says_why(simulate: Simulate, name: str, failure: str) -> None:
+    """Spec §7.3: an unhandled error or timeout of the function is a 502 with the recorded body."""
+    result = simulate(PROXY, handler=misbehaving(name), function_timeout_s=0.3)
+    assert (result.response.status, result.response.body) == (502, '{"message": "Internal server error"}')
+    assert result.response.header("x-amzn-ErrorType") == "InternalServerErrorException"
+    assert result.failure is not None and failure in result.failure
+    assert "Lambda execution failed with status 200 due to customer function error" in result.log[-2]
+
+
+def test_the_integration_timeout_gives_504_before_the_function_times_out(simulate: Simulate) -> None:
+    result = simulate({**PROXY, "timeoutInMillis": 200}, handler=misbehaving("hang"), function_timeout_s=5)
+    assert (result.response.status, json.loads(result.response.body)) == (504, {"message": "Endpoint request timed out"})
+    assert result.failure is not None and "no answer within 200 ms" in result.failure
+
+
+def test_a_function_that_prints_without_end_is_capped_and_still_answers(simulate: Simulate) -> None:
+    result = simulate(PROXY, handler=misbehaving("chatter"))
+    assert (result.response.status, result.response.body) == (200, "done")
+    assert any(line.endswith("[log cut at 1048576 bytes]") for line in result.log)
+
+
+def test_the_handler_gets_a_lambda_context_and_environment(simulate: Simulate) -> None:
+    context = simulate(PROXY, handler=misbehaving("remaining_time")).response.body
+    assert context == "echo c0ffee00-1234-4abc-8def-0123456789ab 128 True"
+    environment = simulate(PROXY, handler=misbehaving("environment")).response.body
+    assert environment == (
+        f"AWS_LAMBDA_FUNCTION_NAME=echo AWS_REGION=eu-west-1 LAMBDA_TASK_ROOT={SAMPLES} "
+        "_HANDLER=misbehaving.environment TZ=:UTC"
+    )
+
+
+def test_the_functions_output_goes_to_the_log(simulate: Simulate) -> None:
+    result = simulate(PROXY, {"pathParameters": {"petId": "7"}}, handler=f"{SAMPLES / 'pets.py'}:proxy")
+    assert any(re.search(r" : Function echo: looking up pet 7 \(\d+ ms left\)$", line) for line in result.log)
+
+
+@pytest.mark.parametrize(
+    ("source", "error_type", "where"),
+    [
+        ("def handler(event, context)\n    return 1\n", "Runtime.UserCodeSyntaxError", "broken.py:1:28"),
+        ("import no_such_module_anywhere\n", "Runtime.ImportModuleError", "broken.py:1"),
+        ("raise KeyError('config')\n", "KeyError", "broken.py:1"),
+        ("def other(event, context):\n    return 1\n", "Runtime.HandlerNotFound", "broken.py"),
+    ],
+)
+def test_a_function_that_does_not_load_fails_as_lambda_does(
+    simulate: Simulate, tmp_path: Path, source: str, error_type: str, where: str
+) -> None:
+    handler = write_handler(tmp_path, "broken", source) + ":handler"
+    result = simulate(PROXY, handler=handler)
+    assert result.response.status == 502
+    assert result.failure is not None and f": {error_type}: " in result.failure
+    assert where in result.failure
+
+
+def test_a_module_handler_is_imported_from_the_base_folder(simulate: Simulate, tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "main.py").write_text("def handler(event, context):\n    return {'statusCode': 204}\n")
+    assert simulate(PROXY, handler="app.main:handler").response.status == 204
+
+
+def test_handler_specs_are_checked_before_anything_runs(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such handler file"):
+        HandlerSpec.parse("missing.py:handler", tmp_path)
+    with pytest.raises(UsageError, match="expected path/to/file.py:function or module:function"):
+        HandlerSpec.parse("handler.py", tmp_path)
+
+
+# -- AWS (non-proxy) ------------------------------------------------------------------------
+
+LOOKUP = {
+    "type": "aws",
+    "httpMethod": "POST",
+    "uri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:pets/invocations",
+    "requestTemplates": {"application/json": '{"petId": "$input.params(\'petId\')"}'},
+    "responses": {
+        "default": {"statusCode": "200"},
+        "Not found.*": {
+            "statusCode": "404",
+            "responseParameters": {"method.response.header.X-Error": "integration.response.body.errorType"},
+            "responseTemplates": {"application/json": '{"message": $input.json(\'$.errorMessage\')}'},
+        },
+    },
+}
+
+
+def test_a_non_proxy_result_is_the_integration_response_body(simulate: Simulate) -> None:
+    result = simulate(LOOKUP, {"pathParameters": {"petId": "7"}}, handler=f"{SAMPLES / 'pets.py'}:lookup")
+    assert (result.response.status, result.response.body) == (200, '{"id": 7, "name": "Rex", "species": "dog"}')
+
+
+def test_a_non_proxy_error_is_selected_by_its_message(simulate: Simulate) -> None:
+    result = simulate(LOOKUP, {"pathParameters": {"petId": "9"}}, handler=f"{SAMPLES / 'pets.py'}:lookup")
+    assert (result.response.status, result.response.body) == (404, '{"message": "Not found: pet 9"}')
+    assert result.response.header("X-Error") == "LookupError"
+    assert result.failure is None  # an error mapped by a pattern is the integration working
+
+
+def test_an_unmapped_non_proxy_error_reaches_the_client_as_200(simulate: Simulate, tmp_path: Path) -> None:
+    """Spec §4, §12.13: the error object, with a stack trace naming Lambda's task root."""
+    handler = write_handler(tmp_path, "fails", "def handler(event, context):\n    raise ValueError('bad')\n")
+    result = simulate({**LOOKUP, "responses": {"default": {"statusCode": "200"}}}, handler=handler + ":handler")
+    error = json.loads(result.response.body)
+    assert result.response.status == 200
+    assert (error["errorMessage"], error["errorType"], error["requestId"]) == ("bad", "ValueError", "c0ffee00-1234-4abc-8def-0123456789ab")
+    assert error["stackTrace"] == ['  File "/var/task/fails.py", line 2, in handler\n    raise ValueError(\'bad\')\n']
+
+
+def test_non_proxy_results_serialise_as_the_python_runtime_does(simulate: Simulate, tmp_path: Path) -> None:
+    handler = write_handler(
+        tmp_path, "values", "import decimal\n\ndef handler(event, context):\n    return {'price': decimal.Decimal('10.50'), 'name': 'Zoë'}\n"
+    )
+    result = simulate({**LOOKUP, "responses": {"default": {"statusCode": "200"}}}, handler=handler + ":handler")
+    assert result.response.body == '{"price": 10.50, "name": "Zoë"}'
+
+
+def test_an_aws_service_integration_needs_its_answer_given(simulate: Simulate) -> None:
+    dynamodb = {"type": "aws", "httpMethod": "POST", "uri": "arn:aws:apigateway:us-east-1:dynamodb:action/Query",
+                "responses": {"default": {"statusCode": "200", "responseTemplates": {"application/json": "$input.path('$.Count')"}}}}  # fmt: skip
+    with pytest.raises(UsageError, match="--backend-response"):
+        simulate(dynamodb)
+    result = simulate(dynamodb, backend={"status": 200, "json": {"Count": 3}})
+    assert result.response.body == "3"
+
+
+def test_a_payload_that_is_not_json_is_refused_as_lambda_does(simulate: Simulate) -> None:
+    result = simulate({**LOOKUP, "requestTemplates": {"application/json": "not json"}}, handler=f"{SAMPLES / 'pets.py'}:lookup")
+    assert result.response.status == 500
+    assert result.failure is not None and "the Lambda payload is not JSON" in result.failure
+
+
+# -- the Lambda Invoke API (--lambda-endpoint) ---------------------------------------------
+
+
+def test_a_function_behind_the_invoke_api_gets_the_event(backend: Backend, simulate: Simulate) -> None:
+    backend.body = b'{"statusCode": 200, "body": "from the endpoint"}'
+    backend.headers = [("Content-Type", "application/json"), ("X-Amz-Log-Result", base64.b64encode(b"START\nhello\n").decode())]
+    result = simulate(PROXY, {"path": "/x"}, lambda_endpoint=backend.url)
+    (sent,) = backend.received
+    assert (sent.method, sent.target) == ("POST", "/2015-03-31/functions/echo/invocations")
+    assert json.loads(sent.body)["path"] == "/x"
+    assert sent.header("X-Amz-Invocation-Type") == "RequestResponse"
+    assert (result.response.status, result.response.body) == (200, "from the endpoint")
+    assert any(line.endswith(" : Function echo: hello") for line in result.log)
+
+
+def test_a_function_error_reported_by_the_invoke_api_is_a_502(backend: Backend, simulate: Simulate) -> None:
+    backend.headers = [("Content-Type", "application/json"), ("X-Amz-Function-Error", "Unhandled")]
+    backend.body = b'{"errorMessage": "boom", "errorType": "RuntimeError"}'
+    result = simulate(PROXY, lambda_endpoint=backend.url)
+    assert result.response.status == 502
+    assert result.failure == f"{backend.url}/2015-03-31/functions/echo/invocations: RuntimeError: boom"
+
+
+def test_an_invoke_api_that_refuses_the_call_is_a_500(backend: Backend, simulate: Simulate) -> None:
+    backend.status, backend.body = 404, b'{"Type": "User", "message": "Function not found"}'
+    result = simulate(PROXY, lambda_endpoint=backend.url)
+    assert result.response.status == 500
+    assert result.failure is not None and "the Lambda Invoke API answered 404" in result.failure
