@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from tests.backend import Backend, free_port, serve_backend
 from tests.helpers import ROOT
 
 
@@ -38,3 +40,16 @@ def templates_dir() -> Path:
 def samples_dir() -> Path:
     """The sample requests and responses shipped in samples/."""
     return ROOT / "samples"
+
+
+@pytest.fixture
+def backend() -> Iterator[Backend]:
+    """A real HTTP server on 127.0.0.1 that records requests and answers as the test says."""
+    with serve_backend() as server:
+        yield server
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens."""
+    return free_port()

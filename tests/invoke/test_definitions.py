@@ -31,7 +31,11 @@ def test_the_openapi_example_of_the_spec_reads_whole() -> None:
         },
         "api.yaml",
     )
-    assert (integration.type, integration.passthrough_behavior, integration.timeout_ms) == ("HTTP", "WHEN_NO_TEMPLATES", 5000)
+    assert (integration.type, integration.passthrough_behavior, integration.timeout_ms) == (
+        "HTTP",
+        "WHEN_NO_TEMPLATES",
+        5000,
+    )
     assert [(r.selection_pattern, r.status) for r in integration.responses] == [("4\\d{2}", 404), (None, 200)]
     template = integration.request_templates["application/json"]
     assert template.name == "api.yaml[requestTemplates.application/json]"
@@ -41,7 +45,11 @@ def test_the_openapi_example_of_the_spec_reads_whole() -> None:
 def test_defaults_are_putintegrations() -> None:
     """PutIntegration defaults: WHEN_NO_MATCH, 29,000 ms (spec §3.1, §6.9)."""
     integration = integration_from_mapping({"type": "MOCK"}, "x")
-    assert (integration.passthrough_behavior, integration.timeout_ms, integration.responses) == ("WHEN_NO_MATCH", 29000, [])
+    assert (integration.passthrough_behavior, integration.timeout_ms, integration.responses) == (
+        "WHEN_NO_MATCH",
+        29000,
+        [],
+    )
 
 
 def test_cloudformation_integration_reads_the_same() -> None:
@@ -65,7 +73,9 @@ def test_cloudformation_integration_reads_the_same() -> None:
 
 def test_a_file_wrapped_in_its_openapi_key_reads(tmp_path: Path) -> None:
     path = tmp_path / "i.json"
-    path.write_text('{"x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST"}}', encoding="utf-8")
+    path.write_text(
+        '{"x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST"}}', encoding="utf-8"
+    )
     assert load_integration(str(path)).type == "AWS_PROXY"
 
 
@@ -88,8 +98,15 @@ def test_a_file_wrapped_in_its_openapi_key_reads(tmp_path: Path) -> None:
             "invalid mapping target; expected integration.request.header|querystring|path.NAME",
         ),
         (
-            {"type": "mock", "responses": {"default": {"statusCode": "200", "responseParameters": {
-                "method.response.header.X": "method.request.header.Y"}}}},
+            {
+                "type": "mock",
+                "responses": {
+                    "default": {
+                        "statusCode": "200",
+                        "responseParameters": {"method.response.header.X": "method.request.header.Y"},
+                    }
+                },
+            },
             "invalid mapping expression 'method.request.header.Y'",
         ),
         ({"type": "mock", "requestTemplates": {"json": "{}"}}, "expected a content type such as application/json"),

@@ -8,7 +8,8 @@ import socket
 
 import pytest
 
-from tests.invoke.conftest import Backend, Simulate
+from tests.backend import Backend
+from tests.invoke.conftest import Simulate
 
 
 def http_integration(backend: Backend, **fields: object) -> dict[str, object]:
@@ -29,7 +30,7 @@ def http_integration(backend: Backend, **fields: object) -> dict[str, object]:
                     "method.response.header.X-Animal": "integration.response.body.animal.id",
                     "method.response.header.X-Backend": "integration.response.header.Server-Id",
                 },
-                "responseTemplates": {"application/json": '{"got": $input.json(\'$.animal\')}'},
+                "responseTemplates": {"application/json": "{\"got\": $input.json('$.animal')}"},
             },
             "4\\d{2}": {"statusCode": "404", "responseTemplates": {"application/json": '{"message": "no such pet"}'}},
         },
@@ -66,7 +67,9 @@ def test_http_sends_the_mapped_request_and_maps_the_answer(backend: Backend, sim
     assert result.failure is None
 
 
-def test_the_backend_status_selects_the_response_and_is_not_passed_through(backend: Backend, simulate: Simulate) -> None:
+def test_the_backend_status_selects_the_response_and_is_not_passed_through(
+    backend: Backend, simulate: Simulate
+) -> None:
     """Spec §8.3, recorded: a 404 matching 4\\d{2} becomes 404; a 201 uses the default (200)."""
     backend.status, backend.body = 404, b"{}"
     assert simulate(http_integration(backend), REQUEST).response.status == 404
@@ -150,7 +153,10 @@ def test_a_slow_backend_gives_504_after_timeout_in_millis(backend: Backend, simu
     """Spec §8.3 (recorded): 504 {"message": "Endpoint request timed out"}."""
     backend.delay = 1.0
     result = simulate({"type": "http_proxy", "httpMethod": "GET", "uri": backend.url + "/", "timeoutInMillis": 100})
-    assert (result.response.status, json.loads(result.response.body)) == (504, {"message": "Endpoint request timed out"})
+    assert (result.response.status, json.loads(result.response.body)) == (
+        504,
+        {"message": "Endpoint request timed out"},
+    )
     assert result.failure == f"{backend.url}/: no answer within 100 ms (timeoutInMillis)"
     assert "Execution failed due to a timeout error" in result.log[-2]
 
@@ -181,7 +187,14 @@ def test_a_host_that_does_not_resolve_is_a_500(simulate: Simulate, monkeypatch: 
 
 
 def test_an_unfilled_uri_variable_is_a_configuration_error(simulate: Simulate) -> None:
-    result = simulate({"type": "http", "httpMethod": "GET", "uri": "http://127.0.0.1:9/{id}", "responses": {"default": {"statusCode": "200"}}})
+    result = simulate(
+        {
+            "type": "http",
+            "httpMethod": "GET",
+            "uri": "http://127.0.0.1:9/{id}",
+            "responses": {"default": {"statusCode": "200"}},
+        }
+    )
     assert result.response.status == 500
     assert result.failure == "the uri's {id} has no value: map integration.request.path.id in requestParameters"
 

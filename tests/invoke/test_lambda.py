@@ -12,8 +12,9 @@ import pytest
 
 from apigw_cli.errors import InputError, UsageError
 from apigw_cli.integrations.lambda_ import HandlerSpec
+from tests.backend import Backend
 from tests.helpers import ROOT
-from tests.invoke.conftest import Backend, Simulate, write_handler
+from tests.invoke.conftest import Simulate, write_handler
 
 SAMPLES = ROOT / "samples" / "handlers"
 PROXY = {"type": "aws_proxy", "httpMethod": "POST", "uri": "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:echo/invocations"}  # fmt: skip
@@ -71,7 +72,12 @@ def test_the_v1_event_has_awss_shape(simulate: Simulate, echo: str) -> None:
 
 def test_a_binary_body_arrives_base64_encoded(simulate: Simulate, echo: str) -> None:
     raw = bytes(range(256))
-    request = {"method": "POST", "headers": {"Content-Type": "image/png"}, "body": base64.b64encode(raw).decode(), "isBase64Encoded": True}
+    request = {
+        "method": "POST",
+        "headers": {"Content-Type": "image/png"},
+        "body": base64.b64encode(raw).decode(),
+        "isBase64Encoded": True,
+    }
     event = json.loads(simulate(PROXY, request, handler=echo, binary_media_types=("image/*",)).response.body)
     assert (event["isBase64Encoded"], base64.b64decode(event["body"])) == (True, raw)
 
@@ -91,7 +97,12 @@ def test_the_v2_event_is_what_http_apis_send(simulate: Simulate, echo: str) -> N
         handler=echo,
     )
     event = json.loads(result.response.body)
-    assert (event["version"], event["routeKey"], event["rawPath"], event["rawQueryString"]) == ("2.0", "POST /pets", "/test/pets", "tag=a&tag=b")
+    assert (event["version"], event["routeKey"], event["rawPath"], event["rawQueryString"]) == (
+        "2.0",
+        "POST /pets",
+        "/test/pets",
+        "tag=a&tag=b",
+    )
     assert event["cookies"] == ["s=1", "t=2"] and event["headers"]["x-id"] == "1" and "cookie" not in event["headers"]
     assert event["queryStringParameters"] == {"tag": "a,b"}
     assert event["requestContext"]["http"]["method"] == "POST"
@@ -116,7 +127,12 @@ def test_a_v2_function_may_answer_any_json(simulate: Simulate, tmp_path: Path) -
         ('{"statusCode": 200, "headers": {"header-bool": true}}', 200, "", {"header-bool": "true"}),
         ('{"statusCode": 200, "headers": null}', 200, "", {}),
         ('{"statusCode": 200, "multiValueHeaders": {"m": ["1", "2"]}}', 200, "", {"m": "1, 2"}),
-        ('{"statusCode": 200, "multiValueHeaders": {"M": ["multi"]}, "headers": {"m": "solo"}}', 200, "", {"M": "multi, solo"}),
+        (
+            '{"statusCode": 200, "multiValueHeaders": {"M": ["multi"]}, "headers": {"m": "solo"}}',
+            200,
+            "",
+            {"M": "multi, solo"},
+        ),
         ('{"statusCode": 200, "body": "dGVzdA==", "isBase64Encoded": true}', 200, "dGVzdA==", {}),
         ('{"statusCode": 200, "wrongValue": 1}', 502, '{"message": "Internal server error"}', {}),
         ('"justAString"', 502, '{"message": "Internal server error"}', {}),
@@ -138,7 +154,11 @@ def test_the_proxy_response_is_validated_as_aws_does(
 
 
 def test_a_base64_body_is_decoded_for_a_binary_accept(simulate: Simulate, answer: str) -> None:
-    request = {"method": "POST", "headers": {"Accept": "image/png"}, "body": '{"body": "AAEC", "isBase64Encoded": true}'}
+    request = {
+        "method": "POST",
+        "headers": {"Accept": "image/png"},
+        "body": '{"body": "AAEC", "isBase64Encoded": true}',
+    }
     result = simulate(PROXY, request, handler=answer, binary_media_types=("image/png",))
     assert (result.response.is_base64_encoded, result.response.body) == (True, "AAEC")
     assert result.response.headers["Content-Length"] == ["3"]
@@ -148,10 +168,19 @@ def test_a_base64_body_is_decoded_for_a_binary_accept(simulate: Simulate, answer
     ("name", "failure"),
     [
         ("crash", "misbehaving.py:11: ZeroDivisionError: division by zero"),
-        ("exit_early", "Runtime.ExitError: RequestId: c0ffee00-1234-4abc-8def-0123456789ab Error: Runtime exited with error: exit status 3"),
+        (
+            "exit_early",
+            "Runtime.ExitError: RequestId: c0ffee00-1234-4abc-8def-0123456789ab Error: Runtime exited with error: exit status 3",
+        ),
         ("die", "Error: Runtime exited with error: signal: killed"),
-        ("not_serializable", "Runtime.MarshalError: Unable to marshal response: Object of type object is not JSON serializable"),
-        ("hang", "Sandbox.Timedout: RequestId: c0ffee00-1234-4abc-8def-0123456789ab Error: Task timed out after 0.30 seconds"),
+        (
+            "not_serializable",
+            "Runtime.MarshalError: Unable to marshal response: Object of type object is not JSON serializable",
+        ),
+        (
+            "hang",
+            "Sandbox.Timedout: RequestId: c0ffee00-1234-4abc-8def-0123456789ab Error: Task timed out after 0.30 seconds",
+        ),
         ("hang_ignoring_signals", "Error: Task timed out after 0.30 seconds"),
     ],
 )
@@ -166,7 +195,10 @@ def test_a_failing_function_gives_502_and_says_why(simulate: Simulate, name: str
 
 def test_the_integration_timeout_gives_504_before_the_function_times_out(simulate: Simulate) -> None:
     result = simulate({**PROXY, "timeoutInMillis": 200}, handler=misbehaving("hang"), function_timeout_s=5)
-    assert (result.response.status, json.loads(result.response.body)) == (504, {"message": "Endpoint request timed out"})
+    assert (result.response.status, json.loads(result.response.body)) == (
+        504,
+        {"message": "Endpoint request timed out"},
+    )
     assert result.failure is not None and "no answer within 200 ms" in result.failure
 
 
@@ -236,7 +268,7 @@ LOOKUP = {
         "Not found.*": {
             "statusCode": "404",
             "responseParameters": {"method.response.header.X-Error": "integration.response.body.errorType"},
-            "responseTemplates": {"application/json": '{"message": $input.json(\'$.errorMessage\')}'},
+            "responseTemplates": {"application/json": "{\"message\": $input.json('$.errorMessage')}"},
         },
     },
 }
@@ -260,13 +292,19 @@ def test_an_unmapped_non_proxy_error_reaches_the_client_as_200(simulate: Simulat
     result = simulate({**LOOKUP, "responses": {"default": {"statusCode": "200"}}}, handler=handler + ":handler")
     error = json.loads(result.response.body)
     assert result.response.status == 200
-    assert (error["errorMessage"], error["errorType"], error["requestId"]) == ("bad", "ValueError", "c0ffee00-1234-4abc-8def-0123456789ab")
-    assert error["stackTrace"] == ['  File "/var/task/fails.py", line 2, in handler\n    raise ValueError(\'bad\')\n']
+    assert (error["errorMessage"], error["errorType"], error["requestId"]) == (
+        "bad",
+        "ValueError",
+        "c0ffee00-1234-4abc-8def-0123456789ab",
+    )
+    assert error["stackTrace"] == ["  File \"/var/task/fails.py\", line 2, in handler\n    raise ValueError('bad')\n"]
 
 
 def test_non_proxy_results_serialise_as_the_python_runtime_does(simulate: Simulate, tmp_path: Path) -> None:
     handler = write_handler(
-        tmp_path, "values", "import decimal\n\ndef handler(event, context):\n    return {'price': decimal.Decimal('10.50'), 'name': 'Zoë'}\n"
+        tmp_path,
+        "values",
+        "import decimal\n\ndef handler(event, context):\n    return {'price': decimal.Decimal('10.50'), 'name': 'Zoë'}\n",
     )
     result = simulate({**LOOKUP, "responses": {"default": {"statusCode": "200"}}}, handler=handler + ":handler")
     assert result.response.body == '{"price": 10.50, "name": "Zoë"}'
@@ -282,7 +320,9 @@ def test_an_aws_service_integration_needs_its_answer_given(simulate: Simulate) -
 
 
 def test_a_payload_that_is_not_json_is_refused_as_lambda_does(simulate: Simulate) -> None:
-    result = simulate({**LOOKUP, "requestTemplates": {"application/json": "not json"}}, handler=f"{SAMPLES / 'pets.py'}:lookup")
+    result = simulate(
+        {**LOOKUP, "requestTemplates": {"application/json": "not json"}}, handler=f"{SAMPLES / 'pets.py'}:lookup"
+    )
     assert result.response.status == 500
     assert result.failure is not None and "the Lambda payload is not JSON" in result.failure
 
@@ -292,7 +332,10 @@ def test_a_payload_that_is_not_json_is_refused_as_lambda_does(simulate: Simulate
 
 def test_a_function_behind_the_invoke_api_gets_the_event(backend: Backend, simulate: Simulate) -> None:
     backend.body = b'{"statusCode": 200, "body": "from the endpoint"}'
-    backend.headers = [("Content-Type", "application/json"), ("X-Amz-Log-Result", base64.b64encode(b"START\nhello\n").decode())]
+    backend.headers = [
+        ("Content-Type", "application/json"),
+        ("X-Amz-Log-Result", base64.b64encode(b"START\nhello\n").decode()),
+    ]
     result = simulate(PROXY, {"path": "/x"}, lambda_endpoint=backend.url)
     (sent,) = backend.received
     assert (sent.method, sent.target) == ("POST", "/2015-03-31/functions/echo/invocations")

@@ -66,23 +66,39 @@ def test_no_request_template_returns_the_default_response(simulate: Simulate) ->
 
 
 def test_an_output_without_status_is_a_configuration_error(simulate: Simulate) -> None:
-    result = simulate({"type": "mock", "requestTemplates": {"application/json": "{}"}, "responses": {"default": {"statusCode": "200"}}})
+    result = simulate(
+        {
+            "type": "mock",
+            "requestTemplates": {"application/json": "{}"},
+            "responses": {"default": {"statusCode": "200"}},
+        }
+    )
     assert (result.response.status, result.response.body) == (500, '{"message":"Internal server error"}')
     assert result.failure is not None and "no integer statusCode" in result.failure
     assert any("Unable to parse statusCode" in line for line in result.log)
 
 
 def test_no_matching_response_and_no_default_is_a_500(simulate: Simulate) -> None:
-    result = simulate({"type": "mock", "requestTemplates": {"application/json": '{"statusCode": 200}'}, "responses": {"4\\d{2}": {"statusCode": "400"}}})
+    result = simulate(
+        {
+            "type": "mock",
+            "requestTemplates": {"application/json": '{"statusCode": 200}'},
+            "responses": {"4\\d{2}": {"statusCode": "400"}},
+        }
+    )
     assert result.response.status == 500
     assert any("No match for output mapping and no default output mapping configured" in line for line in result.log)
 
 
 @pytest.mark.parametrize(("behavior", "status"), [("WHEN_NO_MATCH", 200), ("WHEN_NO_TEMPLATES", 415), ("NEVER", 415)])
-def test_a_content_type_without_template_under_each_passthrough_behavior(simulate: Simulate, behavior: str, status: int) -> None:
+def test_a_content_type_without_template_under_each_passthrough_behavior(
+    simulate: Simulate, behavior: str, status: int
+) -> None:
     """Spec §3.1, §12.12: a form post against a JSON-only template."""
     integration = {**PETS, "passthroughBehavior": behavior}
-    result = simulate(integration, {"method": "POST", "headers": {"Content-Type": "application/x-www-form-urlencoded"}, "body": "a=b"})
+    result = simulate(
+        integration, {"method": "POST", "headers": {"Content-Type": "application/x-www-form-urlencoded"}, "body": "a=b"}
+    )
     assert result.response.status == status
     if status == 415:
         assert result.response.body == '{"message":"Unsupported Media Type"}'
@@ -96,7 +112,7 @@ def test_overrides_from_the_request_template_reach_the_method_response(simulate:
         {
             "type": "mock",
             "requestTemplates": {
-                "application/json": '#set($context.responseOverride.status = 444)'
+                "application/json": "#set($context.responseOverride.status = 444)"
                 '#set($context.responseOverride.header.foo = "bar")'
                 '#set($context.requestOverride.path.carry = "kept"){"statusCode": 200}'
             },
@@ -116,8 +132,12 @@ def test_a_status_override_that_is_not_a_status_is_ignored_with_a_warning(simula
         {
             "type": "mock",
             "requestTemplates": {"application/json": '{"statusCode": 200}'},
-            "responses": {"default": {"statusCode": "201", "responseTemplates": {
-                "application/json": "#set($context.responseOverride.status = 99)"}}},
+            "responses": {
+                "default": {
+                    "statusCode": "201",
+                    "responseTemplates": {"application/json": "#set($context.responseOverride.status = 99)"},
+                }
+            },
         }
     )
     assert result.response.status == 201

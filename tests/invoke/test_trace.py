@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from apigw_cli.trace import ExecutionLog, java_map, log_time, masked_headers
-from tests.invoke.conftest import Backend, Simulate
+from tests.backend import Backend
+from tests.invoke.conftest import Simulate
 
 MOCK = {
     "type": "mock",
@@ -50,7 +51,10 @@ def test_a_mock_call_logs_no_endpoint_lines(simulate: Simulate) -> None:
 
 def test_an_http_call_logs_the_endpoint_request_and_response(backend: Backend, simulate: Simulate) -> None:
     backend.headers = [("Content-Type", "application/json")]
-    result = simulate({"type": "http_proxy", "httpMethod": "GET", "uri": backend.url + "/p"}, {"headers": {"Authorization": "Basic dXNlcjpwYXNz"}})
+    result = simulate(
+        {"type": "http_proxy", "httpMethod": "GET", "uri": backend.url + "/p"},
+        {"headers": {"Authorization": "Basic dXNlcjpwYXNz"}},
+    )
     steps = [message.split(":", 1)[0] for message in messages(result.log)]
     assert steps[7:] == [
         "Endpoint request URI",
