@@ -41,6 +41,10 @@ demo: install
 	@echo
 	@echo '$$ apigw test templates'
 	@$(BIN)/apigw test templates
+	@echo
+	@echo '$$ apigw invoke --integration samples/integrations/lambda-pets.yaml --handler samples/handlers/pets.py:lookup --request samples/get-pet.json -p petId=9 --trace'
+	@$(BIN)/apigw invoke --integration samples/integrations/lambda-pets.yaml --handler samples/handlers/pets.py:lookup --request samples/get-pet.json -p petId=9 --trace
+	@echo
 
 # Check the tests' Velocity expectations against real Velocity 1.7 (needs Java; see ../shared/oracle).
 oracle: install
@@ -56,6 +60,7 @@ smoke: install
 	build/smoke/venv/bin/apigw --version
 	build/smoke/venv/bin/apigw templates show sqs-sendmessage
 	build/smoke/venv/bin/apigw render templates/create-pet.vtl --request samples/create-pet.json --deterministic
+	build/smoke/venv/bin/apigw invoke --type aws_proxy --handler samples/handlers/pets.py:proxy -p petId=7
 
 all: test smoke
 

@@ -269,17 +269,15 @@ class _Call:
         event = json.dumps(build(request, context, headers, binary=binary), ensure_ascii=False)
         function = self._function()
         reply = self._invoke(function, event)
+        received, error_message = lambda_integration_response(reply)
+        self._log_received(received, latency_ms=self.latency_ms)
         if reply.function_error is not None:
-            summary = reply.error_summary()
             raise BackendFailure(
                 LAMBDA_PROXY_FAILURE,
-                f"Lambda execution failed with status 200 due to customer function error: {summary}. "
+                f"Lambda execution failed with status 200 due to customer function error: {error_message}. "
                 f"Lambda request id: {self.request_id}",
-                f"{reply.where}: {summary}",
+                f"{reply.where}: {reply.error_summary()}",
             )
-        self._log_received(
-            Response(status=200, body=reply.payload.decode("utf-8", errors="replace")), latency_ms=self.latency_ms
-        )
         try:
             if version_2:
                 response = read_proxy_response_v2(reply.payload)

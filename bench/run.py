@@ -11,13 +11,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from apigw_cli.definitions.integration import integration_from_mapping  # noqa: E402
+from apigw_cli.integrations.lambda_ import HandlerSpec  # noqa: E402
+from apigw_cli.invoke import InvokeOptions, invoke  # noqa: E402
 from apigw_cli.render import render_template  # noqa: E402
 from apigw_cli.runner import load_cases, run_cases  # noqa: E402
+from apigw_cli.samples import request_from_mapping  # noqa: E402
 from apigw_cli.vtl.context import Identity  # noqa: E402
 from apigw_cli.vtl.engine import compile_template  # noqa: E402
 
@@ -99,7 +104,39 @@ def case_throughput() -> None:
     )
 
 
+def invoke_speed() -> None:
+    """Simulated calls: a MOCK call in process, and a Lambda proxy call, whose handler runs in
+    a fresh Python process each time (as a cold Lambda does)."""
+    mock = integration_from_mapping(
+        {
+            "type": "mock",
+            "requestTemplates": {"application/json": '{"statusCode": 200}'},
+            "responses": {"default": {"statusCode": "200", "responseTemplates": {"application/json": '{"id": 7}'}}},
+        },
+        "bench",
+    )
+    request = request_from_mapping({"pathParameters": {"petId": "7"}}, "bench")
+    options = InvokeOptions(identity=Identity.deterministic(), frozen_clock=True)
+    count, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < RENDER_SECONDS:
+        invoke(mock, request, options)
+        count += 1
+    print(f"\napigw invoke, MOCK, in process: {count / elapsed:,.0f} calls/s")
+    proxy = integration_from_mapping({"type": "aws_proxy", "httpMethod": "POST"}, "bench")
+    handler = HandlerSpec.parse("samples/handlers/pets.py:proxy", ROOT)
+    options = InvokeOptions(identity=Identity.deterministic(), frozen_clock=True, handler=handler)
+    best = min(_timed(lambda: invoke(proxy, request, options)) for _ in range(10))
+    print(f"apigw invoke, AWS_PROXY with a Python handler: {best * 1000:.0f} ms per call (best of 10)")
+
+
+def _timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
 if __name__ == "__main__":
     start_up()
     steady_state()
     case_throughput()
+    invoke_speed()

@@ -192,13 +192,13 @@ def invoke(
             binary_media_types=tuple(binary_media_types or ()),
         )
         result = simulate(integration, request, options)
-        if trace:
-            output.write_trace(result.log)
         output.report_warnings(result.warnings)
         if json_output:
             output.write_json(result.to_json())
         else:
             output.write_http_response(result.response)
+        if trace:  # after the response, as the console's test panel shows its log
+            output.write_trace(result.log)
         if result.failure is not None:
             raise IntegrationError(f"{result.failure} (AWS answers {result.response.status})")
         if fail_on_status and result.response.status >= 400:

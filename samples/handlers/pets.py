@@ -14,10 +14,11 @@ PETS = {"7": {"id": 7, "name": "Rex", "species": "dog"}, "8": {"id": 8, "name": 
 
 def proxy(event, context):
     pet_id = (event.get("pathParameters") or {}).get("petId")
-    print(f"looking up pet {pet_id} ({context.get_remaining_time_in_millis()} ms left)")
+    print(f"looking up pet {pet_id}")
     pet = PETS.get(pet_id)
     if pet is None:
-        return {"statusCode": 404, "headers": {"Content-Type": "application/json"}, "body": json.dumps({"message": "no such pet"})}
+        body = json.dumps({"message": "no such pet"})
+        return {"statusCode": 404, "headers": {"Content-Type": "application/json"}, "body": body}
     return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": json.dumps(pet)}
 
 
