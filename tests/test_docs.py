@@ -66,3 +66,32 @@ def test_the_exit_code_table_matches_the_code() -> None:
 
     documented = {int(code) for code in re.findall(r"^\| (\d+) \|", README, re.M)}
     assert documented == {int(status) for status in ExitStatus}
+
+
+def help_examples() -> list[str]:
+    """Every command line under "Examples:" in a command's --help (continuations joined)."""
+    examples = []
+    for command in app.registered_commands:
+        text = (command.help or "").split("Examples:", 1)
+        if len(text) == 2:
+            joined = text[1].replace("\\\n", " ")
+            examples += [line.strip() for line in joined.splitlines() if "apigw " in line]
+    return examples
+
+
+@pytest.mark.parametrize("example", help_examples(), ids=lambda value: value[:60])
+def test_every_help_example_runs(example: str, tmp_path: Path) -> None:
+    """Run from a folder that has the repository's templates and samples, so what an example
+    writes lands there; exit 1 is a finding (a diff), not a failure."""
+    for name in ("templates", "samples"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "NO_COLOR": "1"}
+    result = subprocess.run(
+        ["sh", "-c", example], capture_output=True, text=True, cwd=tmp_path, env=environment, check=False
+    )
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_the_help_has_examples() -> None:
+    assert len(help_examples()) >= 10

@@ -23,8 +23,8 @@ Exit 0 when equal, 1 when different.
 
 \b
 Examples:
-  apigw diff templates/create-pet.vtl --request samples/create-pet.json --expected golden.json
-  apigw diff new.vtl --against old.vtl --request samples/create-pet.json
+  apigw diff templates/create-pet.vtl --request samples/create-pet.json --expected samples/create-pet.golden.json
+  apigw diff templates/create-pet.vtl --against templates/passthrough.vtl --request samples/create-pet.json
 """
 
 

@@ -34,9 +34,10 @@ still printed.
 
 \b
 Examples:
-  apigw invoke --integration samples/mock-integration.yaml -p petId=7 --trace
-  apigw invoke --type aws_proxy --handler samples/handlers/pets.py:handler --path /pets/7
-  apigw invoke --type http --uri 'http://127.0.0.1:8080/pets/{id}' --request-template t.vtl
+  apigw invoke --integration samples/integrations/mock-pets.yaml -p petId=7 --trace
+  apigw invoke --type aws_proxy --handler samples/handlers/pets.py:proxy -p petId=7 --json
+  apigw invoke --integration samples/integrations/http-pets.yaml --request samples/get-pet.json \\
+      --backend-response samples/backend-animal.json
 """
 
 TYPES = ("mock", "http", "http_proxy", "aws", "aws_proxy")

@@ -20,8 +20,8 @@ $input.params() still describe the request.
 \b
 Examples:
   apigw render templates/passthrough.vtl --request samples/create-pet.json
-  echo '{"name":"Rex"}' | apigw render t.vtl --input - -H 'Content-Type: application/json'
-  apigw render error-mapping.vtl --response samples/backend-404.json --check-json
+  echo '{"name":"Rex"}' | apigw render templates/create-pet.vtl --input - -H 'Content-Type: application/json'
+  apigw render templates/error-mapping.vtl --response samples/backend-404.json --check-json
 """
 
 

@@ -20,8 +20,8 @@ its diff and ends with one line: N passed, N failed, N skipped. Exit 1 when a ca
 \b
 Examples:
   apigw test templates/
-  apigw test cases/ -k 'pets and not slow' -x
-  apigw test --junit build/apigw-junit.xml
+  apigw test templates/ -k 'pet and not response' -x
+  apigw test templates/ --junit apigw-junit.xml
 """
 
 
