@@ -14,6 +14,7 @@ import binascii
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -27,6 +28,7 @@ from apigw_cli.definitions.select import (
     select_request_template,
     select_response_template,
 )
+from apigw_cli.encoding import EncodingError, Payload, is_binary, request_payload, response_payload
 from apigw_cli.errors import DefinitionError, UsageError
 from apigw_cli.gateway_responses import (
     API_CONFIGURATION_ERROR,
@@ -50,7 +52,6 @@ from apigw_cli.integrations.lambda_ import (
 from apigw_cli.integrations.lambda_proxy import (
     MalformedProxyResponse,
     event_headers,
-    is_binary,
     proxy_event_v1,
     proxy_event_v2,
     read_proxy_response_v1,
@@ -159,17 +160,23 @@ class _Call:
         choice = select_request_template(
             integration.request_templates, request.header("Content-Type"), integration.passthrough_behavior
         )
-        if choice.template is None:
-            body = request.body_text()
-        else:
-            body = self._render(choice.template)
+        binary = is_binary(request.header("Content-Type"), self.options.binary_media_types)
+        payload = self._encoded(
+            lambda: request_payload(
+                Payload(request.body or "", request.is_base64_encoded),
+                binary=binary,
+                handling=integration.content_handling,
+            )
+        )
+        if choice.template is not None:
+            payload = Payload(self._render(choice.template, request_body=payload.text()))
         self._apply_request_overrides(parameters)
         if integration.type == "MOCK":
-            return self._mock(body, templated=choice.template is not None)
+            return self._mock(payload.body, templated=choice.template is not None)
         if integration.type == "HTTP":
-            backend = self._call_http(self._http_request(parameters, body, proxy=False))
+            backend = self._call_http(self._http_request(parameters, payload, proxy=False))
             return self._integration_response(backend, str(backend.status))
-        return self._aws(body)
+        return self._aws(payload.text())
 
     def _mock(self, output: str, *, templated: bool) -> Response:
         if not templated:
@@ -235,12 +242,21 @@ class _Call:
                 f"{self.integration.source}: responseParameters: {error}",
             ) from None
         choice = select_response_template(selected.templates, self.request.header("Accept"))
-        body = backend.body
-        encoded = backend.is_base64_encoded
+        payload = Payload(backend.body, backend.is_base64_encoded)
         if choice.template is not None:
-            body, encoded = self._render(choice.template, response=backend), False
+            payload = Payload(self._render(choice.template, response=backend))
             headers.setdefault("Content-Type", [choice.media_type])
-        response = Response(status=selected.status, headers=headers, body=body, is_base64_encoded=encoded)
+        if choice.template is None or selected.content_handling is not None:
+            types = self.options.binary_media_types
+            binary = choice.template is None and is_binary(backend.header("Content-Type"), types)
+            binary_accept = is_binary(media_type(self.request.header("Accept")), types)
+            handling = selected.content_handling
+            payload = self._encoded(
+                lambda: response_payload(payload, binary=binary, binary_accept=binary_accept, handling=handling)
+            )
+        response = Response(
+            status=selected.status, headers=headers, body=payload.body, is_base64_encoded=payload.is_base64_encoded
+        )
         self._apply_response_overrides(response)
         self._log_method_response(response)
         return response
@@ -249,7 +265,8 @@ class _Call:
 
     def _http_proxy(self) -> Response:
         parameters = map_request_parameters(self.integration.request_parameters, self._sources())
-        endpoint = self._http_request(parameters, self.request.body_text(), proxy=True)
+        request = self.request
+        endpoint = self._http_request(parameters, Payload(request.body or "", request.is_base64_encoded), proxy=True)
         backend = self._call_http(endpoint)
         response = Response(
             status=backend.status,
@@ -296,7 +313,7 @@ class _Call:
 
     # -- the backends -------------------------------------------------------------------------
 
-    def _http_request(self, parameters: IntegrationParameters, body: str, *, proxy: bool) -> EndpointRequest:
+    def _http_request(self, parameters: IntegrationParameters, body: Payload, *, proxy: bool) -> EndpointRequest:
         """The endpoint request of an HTTP or HTTP_PROXY integration (spec §8.1, §8.2)."""
         integration, request = self.integration, self.request
         if not integration.uri:
@@ -342,8 +359,8 @@ class _Call:
                 if find_header(headers, name) is None:
                     headers[name] = [value]
         if method in ("GET", "HEAD", "OPTIONS") and not proxy:
-            body = ""
-        return EndpointRequest(method, url, headers, body)
+            body = Payload("")
+        return EndpointRequest(method, url, headers, body.body, body.is_base64_encoded)
 
     def _endpoint_url(self, uri: str, parameters: IntegrationParameters) -> str:
         stage_variables = self.request.stage_variables
@@ -410,11 +427,24 @@ class _Call:
 
     # -- mapping helpers ----------------------------------------------------------------------
 
+    def _encoded(self, convert: Callable[[], Payload]) -> Payload:
+        try:
+            return convert()
+        except EncodingError as error:
+            raise BackendFailure(
+                API_CONFIGURATION_ERROR,
+                "Execution failed due to configuration error: Unable to base64 decode the payload",
+                f"{self.integration.source}: contentHandling: {error}",
+            ) from None
+
     def _sources(self, response: Response | None = None) -> MappingSources:
         return MappingSources(self.request, self.scope.context, response)
 
-    def _render(self, template: MappingTemplate, *, response: Response | None = None) -> str:
-        result = render_in_scope(compile_template(template.text, template.name), self.scope, response=response)
+    def _render(
+        self, template: MappingTemplate, *, response: Response | None = None, request_body: str | None = None
+    ) -> str:
+        compiled = compile_template(template.text, template.name)
+        result = render_in_scope(compiled, self.scope, response=response, request_body=request_body)
         self.warnings.extend(result.warnings)
         return result.output
 

@@ -77,12 +77,16 @@ def render_template(
     return render_in_scope(template, request_scope(request, identity), response=response)
 
 
-def render_in_scope(template: Template, scope: RequestScope, *, response: Response | None = None) -> RenderResult:
-    """:func:`render_template` within a request's scope, shared with its other templates."""
+def render_in_scope(
+    template: Template, scope: RequestScope, *, response: Response | None = None, request_body: str | None = None
+) -> RenderResult:
+    """:func:`render_template` within a request's scope, shared with its other templates;
+    ``request_body`` replaces the request's body (after ``contentHandling``)."""
     request = scope.request
     headers = last_values(request.headers)
     if response is None:
-        body = payload_text(request.body_text(), request.header("Content-Type"))
+        text = request.body_text() if request_body is None else request_body
+        body = payload_text(text, request.header("Content-Type"))
     else:
         body = payload_text(response.body_text(), response.header("Content-Type"))
     variables: dict[str, Any] = {

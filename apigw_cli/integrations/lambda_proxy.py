@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import quote
 
@@ -38,18 +37,6 @@ _NOT_IN_EVENT = frozenset(
 
 class MalformedProxyResponse(ValueError):
     """The function's answer is not a proxy response API Gateway accepts: 502."""
-
-
-def is_binary(media_type: str | None, binary_media_types: tuple[str, ...]) -> bool:
-    """Whether a MIME type matches the API's ``binaryMediaTypes`` (wildcards allowed).
-
-    >>> is_binary("image/png", ("image/*",)), is_binary("application/json", ("image/*",))
-    (True, False)
-    """
-    if not media_type:
-        return False
-    wanted = media_type.split(";", 1)[0].strip().lower()
-    return any(fnmatchcase(wanted, pattern.lower()) for pattern in binary_media_types)
 
 
 def _event_body(request: Request, binary: bool) -> tuple[str | None, bool]:
