@@ -17,15 +17,19 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-#: Public name → module that defines it.
-_PUBLIC = {
+#: Public name → module that defines it (and the name there, where it differs).
+_PUBLIC: dict[str, str | tuple[str, str]] = {
     "compile_template": "apigw_cli.vtl.engine",
     "render_template": "apigw_cli.render",
+    "invoke_integration": ("apigw_cli.invoke", "invoke"),  # "invoke" alone is the module
+    "InvokeOptions": "apigw_cli.invoke",
+    "load_integration": "apigw_cli.definitions.integration",
     "read_request_file": "apigw_cli.samples",
     "read_response_file": "apigw_cli.samples",
     "Request": "apigw_cli.models",
     "Response": "apigw_cli.models",
     "RenderResult": "apigw_cli.models",
+    "InvokeResult": "apigw_cli.models",
     "ApigwError": "apigw_cli.errors",
     "ExitStatus": "apigw_cli.errors",
 }
@@ -33,7 +37,8 @@ __all__ = ["__version__", *_PUBLIC]
 
 
 def __getattr__(name: str) -> Any:
-    module = _PUBLIC.get(name)
-    if module is None:
+    where = _PUBLIC.get(name)
+    if where is None:
         raise AttributeError(f"module 'apigw_cli' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+    module, attribute = where if isinstance(where, tuple) else (where, name)
+    return getattr(import_module(module), attribute)

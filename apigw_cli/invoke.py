@@ -12,14 +12,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-from apigw_cli.definitions.integration import URI_PATH_VARIABLE, Integration, MappingTemplate
+from apigw_cli.definitions.integration import Integration, MappingTemplate, default_response
 from apigw_cli.definitions.select import (
     SelectionError,
     UnsupportedMediaType,
@@ -39,7 +38,7 @@ from apigw_cli.gateway_responses import (
 )
 from apigw_cli.integrations import http
 from apigw_cli.integrations.aws import calls_lambda, lambda_integration_response
-from apigw_cli.integrations.base import BackendFailure, EndpointRequest
+from apigw_cli.integrations.base import EndpointRequest, ExecutionFailed
 from apigw_cli.integrations.lambda_ import (
     DEFAULT_FUNCTION_TIMEOUT_S,
     FunctionIdentity,
@@ -58,7 +57,7 @@ from apigw_cli.integrations.lambda_proxy import (
     read_proxy_response_v2,
 )
 from apigw_cli.integrations.mock import mock_status
-from apigw_cli.models import InvokeResult, MultiValues, Request, Response, find_header, last_values
+from apigw_cli.models import InvokeResult, MultiValues, Request, Response, header_key, last_values
 from apigw_cli.parameters import (
     IntegrationParameters,
     MappingError,
@@ -67,15 +66,9 @@ from apigw_cli.parameters import (
     map_response_parameters,
 )
 from apigw_cli.render import RequestScope, render_in_scope, request_scope
-from apigw_cli.trace import ExecutionLog, java_map, masked_headers
+from apigw_cli.trace import ExecutionLog, java_map, masked_event
 from apigw_cli.vtl.context import Identity
 from apigw_cli.vtl.engine import compile_template
-
-#: ``${stageVariables.name}`` in an integration URI (spec §8.1).
-_STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([a-zA-Z0-9_]+)\}")
-#: Characters a path parameter keeps as they are when it fills the URI; ``/`` stays for
-#: greedy ``{proxy+}`` values, ``%`` so that encoded input is not encoded twice.
-_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 
 
 @dataclass
@@ -94,6 +87,8 @@ class InvokeOptions:
     backend_response: Response | None = None
     #: The API's ``binaryMediaTypes``.
     binary_media_types: tuple[str, ...] = ()
+    #: Show ``Authorization`` and ``X-Api-Key`` values in the log instead of masking them.
+    reveal_secrets: bool = False
 
 
 def invoke(integration: Integration, request: Request, options: InvokeOptions | None = None) -> InvokeResult:
@@ -109,11 +104,11 @@ class _Call:
         self.request = request
         self.options = options
         self.scope: RequestScope = request_scope(request, options.identity)
-        self.log = ExecutionLog(options.identity.epoch_ms, frozen=options.frozen_clock)
+        self.log = ExecutionLog(
+            options.identity.epoch_ms, frozen=options.frozen_clock, reveal_secrets=options.reveal_secrets
+        )
         self.warnings: list[str] = []
         self.request_id = options.identity.request_id
-        #: How long the last backend call took.
-        self.latency_ms = 0
 
     # -- the whole call ---------------------------------------------------------------------
 
@@ -124,13 +119,13 @@ class _Call:
         self.log.add(f"HTTP Method: {request.method}, Resource Path: {request.path}")
         self.log.add(f"Method request path: {java_map(request.path_parameters)}")
         self.log.add(f"Method request query string: {java_map(last_values(request.query))}")
-        self.log.add(f"Method request headers: {java_map(masked_headers(request.headers))}")
+        self.log.add(f"Method request headers: {self.log.headers(request.headers)}")
         self.log.add(f"Method request body before transformations: {request.body_text()}")
         failure: str | None = None
         try:
             response = self._through_integration()
             self.log.add("Successfully completed execution")
-        except BackendFailure as error:
+        except ExecutionFailed as error:
             self.log.add(error.log_message)
             response, failure = error.response(), error.detail
         except UnsupportedMediaType as error:
@@ -184,7 +179,7 @@ class _Call:
             return self._integration_response(Response(status=200), None)
         status = mock_status(output)
         if status is None:
-            raise BackendFailure(
+            raise ExecutionFailed(
                 API_CONFIGURATION_ERROR,
                 "Execution failed due to configuration error: Unable to parse statusCode. "
                 "It should be an integer that is defined in the request template.",
@@ -198,15 +193,14 @@ class _Call:
             if backend is None:
                 raise UsageError(
                     f"{self.integration.source}: apigw calls Lambda functions only; give the AWS service's "
-                    "answer with --backend-response"
+                    "answer as the backend response (--backend-response, or response: in a case)"
                 )
             self._log_endpoint(EndpointRequest("POST", self.integration.uri or "", {}, payload))
             self._log_received(backend, canned=True)
             return self._integration_response(backend, str(backend.status))
-        function = self._function()
-        reply = self._invoke(function, payload or "{}")
+        reply, latency_ms = self._invoke(payload or "{}")
         backend, selection_value = lambda_integration_response(reply)
-        self._log_received(backend, latency_ms=self.latency_ms)
+        self._log_received(backend, latency_ms=latency_ms)
         return self._integration_response(backend, selection_value)
 
     def _integration_response(self, backend: Response, value: str | None) -> Response:
@@ -217,11 +211,9 @@ class _Call:
             selection = select_integration_response(responses, value) if value is not None else None
         except SelectionError as error:
             raise DefinitionError(f"{self.integration.source}: {error}") from None
-        selected = (
-            selection.response if selection else next((r for r in responses if r.selection_pattern is None), None)
-        )
+        selected = selection.response if selection else default_response(responses)
         if selected is None:
-            raise BackendFailure(
+            raise ExecutionFailed(
                 API_CONFIGURATION_ERROR,
                 "Execution failed due to configuration error: No match for output mapping and no default output "
                 f"mapping configured. Endpoint Response Status Code: {backend.status}",
@@ -236,7 +228,7 @@ class _Call:
         try:
             headers = map_response_parameters(selected.parameters, self._sources(backend))
         except MappingError as error:
-            raise BackendFailure(
+            raise ExecutionFailed(
                 API_CONFIGURATION_ERROR,
                 f"Execution failed due to configuration error: {error}",
                 f"{self.integration.source}: responseParameters: {error}",
@@ -283,13 +275,13 @@ class _Call:
         headers = event_headers(request, self._added_headers())
         version_2 = self.integration.payload_format == "2.0"
         build = proxy_event_v2 if version_2 else proxy_event_v1
-        event = json.dumps(build(request, context, headers, binary=binary), ensure_ascii=False)
-        function = self._function()
-        reply = self._invoke(function, event)
+        event = build(request, context, headers, binary=binary)
+        shown = None if self.options.reveal_secrets else json.dumps(masked_event(event), ensure_ascii=False)
+        reply, latency_ms = self._invoke(json.dumps(event, ensure_ascii=False), shown=shown)
         received, error_message = lambda_integration_response(reply)
-        self._log_received(received, latency_ms=self.latency_ms)
+        self._log_received(received, latency_ms=latency_ms)
         if reply.function_error is not None:
-            raise BackendFailure(
+            raise ExecutionFailed(
                 LAMBDA_PROXY_FAILURE,
                 f"Lambda execution failed with status 200 due to customer function error: {error_message}. "
                 f"Lambda request id: {self.request_id}",
@@ -300,9 +292,15 @@ class _Call:
                 response = read_proxy_response_v2(reply.payload)
             else:
                 accept = is_binary(media_type(request.header("Accept")), self.options.binary_media_types)
-                response = read_proxy_response_v1(reply.payload, binary_accept=accept)
+                response, both_ways = read_proxy_response_v1(reply.payload, binary_accept=accept)
+                for name in both_ways:
+                    self.log.add(
+                        f"Lambda proxy response gives {name} in headers and multiValueHeaders: both values are "
+                        "sent, multiValueHeaders first (as recorded in 2024; the documentation says only "
+                        "multiValueHeaders)"
+                    )
         except MalformedProxyResponse as error:
-            raise BackendFailure(
+            raise ExecutionFailed(
                 LAMBDA_PROXY_FAILURE,
                 "Execution failed due to configuration error: Malformed Lambda proxy response",
                 f"{self._function_label()}: malformed Lambda proxy response: {error}",
@@ -318,62 +316,26 @@ class _Call:
         integration, request = self.integration, self.request
         if not integration.uri:
             raise DefinitionError(f"{integration.source}: an {integration.type} integration needs a 'uri'")
-        method = integration.http_method or "ANY"
-        if method == "ANY":
-            method = request.method
-        url = self._endpoint_url(integration.uri, parameters)
-        query: list[tuple[str, str]] = []
-        if proxy:
-            query += [(name, value) for name, values in request.query.items() for value in values]
+        # ANY: the client's method (unconfirmed for HTTP).
+        method = request.method if integration.http_method in (None, "ANY") else integration.http_method
+        query = [(name, value) for name, values in request.query.items() for value in values] if proxy else []
         query += [(name, value) for name, values in parameters.query.items() for value in values]
-        if query:
-            parts = urlsplit(url)
-            extra = "&".join(f"{quote(name, safe='')}={quote(value, safe='')}" for name, value in query)
-            url = urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
+        url = http.endpoint_url(integration.uri, parameters.path, request.stage_variables, query)
+        sends_body = proxy or method not in ("GET", "HEAD", "OPTIONS")
         if proxy:
-            headers = http.forwarded_request_headers(request.headers)
-            for name, values in parameters.headers.items():
-                existing = next((key for key in headers if key.lower() == name.lower()), name)
-                headers[existing] = values
-            for name, values in self._added_headers().items():
-                if find_header(headers, name) is None:
-                    headers[name] = values
-            headers["Host"] = [urlsplit(url).netloc]  # the endpoint's (spec §8.2)
+            headers = http.proxy_request_headers(
+                request.headers, parameters.headers, self._added_headers(), urlsplit(url).netloc
+            )
         else:
-            # Only mapped headers reach an HTTP backend, with API Gateway's own (unconfirmed
-            # which; these are what execution logs and LocalStack show).
-            headers = http.without_unforwardable(parameters.headers)
-            content_type = request.header("Content-Type")
-            if (
-                content_type
-                and request.method not in ("GET", "HEAD", "OPTIONS")
-                and find_header(headers, "Content-Type") is None
-            ):
-                headers["Content-Type"] = [content_type]
-            for name, value in (
-                ("Accept", "application/json"),
-                ("User-Agent", f"AmazonAPIGateway_{self.scope.context['apiId']}"),
-                ("x-amzn-apigateway-api-id", self.scope.context["apiId"]),
-                ("X-Amzn-Trace-Id", self._trace_id()),
-            ):
-                if find_header(headers, name) is None:
-                    headers[name] = [value]
-        if method in ("GET", "HEAD", "OPTIONS") and not proxy:
+            headers = http.integration_request_headers(
+                parameters.headers,
+                content_type=request.header("Content-Type") if sends_body else None,
+                api_id=self.scope.context["apiId"],
+                trace_id=self._trace_id(),
+            )
+        if not sends_body:
             body = Payload("")
         return EndpointRequest(method, url, headers, body.body, body.is_base64_encoded)
-
-    def _endpoint_url(self, uri: str, parameters: IntegrationParameters) -> str:
-        stage_variables = self.request.stage_variables
-        url = _STAGE_VARIABLE.sub(lambda match: stage_variables.get(match.group(1), ""), uri)
-        missing = [name for name in URI_PATH_VARIABLE.findall(url) if name not in parameters.path]
-        if missing:
-            raise BackendFailure(
-                API_CONFIGURATION_ERROR,
-                "Execution failed due to configuration error: Invalid endpoint address",
-                f"the uri's {{{missing[0]}}} has no value: "
-                f"map integration.request.path.{missing[0]} in requestParameters",
-            )
-        return URI_PATH_VARIABLE.sub(lambda match: quote(parameters.path[match.group(1)], safe=_PATH_SAFE), url)
 
     def _call_http(self, endpoint: EndpointRequest) -> Response:
         self._log_endpoint(endpoint)
@@ -402,28 +364,31 @@ class _Call:
             return InvokeApiFunction(self.options.lambda_endpoint, self._function_identity())
         if self.options.handler is None:
             raise UsageError(
-                f"{self.integration.source}: an {self.integration.type} integration needs a function: "
-                "give --handler FILE.py:FUNCTION or --lambda-endpoint URL"
+                f"{self.integration.source}: an {self.integration.type} integration needs a function: a handler "
+                "(--handler FILE.py:FUNCTION, or handler: in a case) or --lambda-endpoint URL"
             )
         return LocalHandler(self.options.handler, self._function_identity(), timeout_s=self.options.function_timeout_s)
 
-    def _invoke(self, function: LambdaFunction, payload: str) -> LambdaReply:
+    def _invoke(self, payload: str, *, shown: str | None = None) -> tuple[LambdaReply, int]:
+        """Invoke the function with ``payload`` (the log shows ``shown`` instead, if given):
+        its reply and how long it took, in ms."""
+        function = self._function()
         try:
             json.loads(payload)
-        except ValueError as error:
-            raise BackendFailure(
+        except (ValueError, RecursionError) as error:
+            raise ExecutionFailed(
                 API_CONFIGURATION_ERROR,
                 "Execution failed due to configuration error: Could not parse request body into json",
                 f"the Lambda payload is not JSON ({error}); Lambda's Invoke API refuses it",
             ) from None
         url = self._function_identity().invoke_url()
-        self._log_endpoint(EndpointRequest("POST", url, self._lambda_request_headers(), payload))
+        self._log_endpoint(EndpointRequest("POST", url, self._lambda_request_headers(), shown or payload))
         self.log.add(f"Sending request to {url}")
         started = time.monotonic()
         reply = function.invoke(payload, request_id=self.request_id, timeout_s=self.integration.timeout_ms / 1000)
-        self.latency_ms = int((time.monotonic() - started) * 1000)
+        latency_ms = int((time.monotonic() - started) * 1000)
         self.log.add_lines(f"Function {function.name}: ", reply.log)
-        return reply
+        return reply, latency_ms
 
     # -- mapping helpers ----------------------------------------------------------------------
 
@@ -431,7 +396,7 @@ class _Call:
         try:
             return convert()
         except EncodingError as error:
-            raise BackendFailure(
+            raise ExecutionFailed(
                 API_CONFIGURATION_ERROR,
                 "Execution failed due to configuration error: Unable to base64 decode the payload",
                 f"{self.integration.source}: contentHandling: {error}",
@@ -452,8 +417,7 @@ class _Call:
         """``$context.requestOverride`` wins over the mappings (spec §6.6)."""
         override = self.scope.request_override
         for name, value in override["header"].items():
-            existing = next((key for key in parameters.headers if key.lower() == name.lower()), name)
-            parameters.headers[existing] = [str(value)]
+            parameters.headers[header_key(parameters.headers, name)] = [str(value)]
         for name, value in override["querystring"].items():
             parameters.query[name] = [str(value)]
         for name, value in override["path"].items():
@@ -474,8 +438,7 @@ class _Call:
             else:
                 self.warnings.append(f"$context.responseOverride.status {status!r} is not an HTTP status; ignored")
         for name, value in override["header"].items():
-            existing = next((key for key in response.headers if key.lower() == str(name).lower()), str(name))
-            response.headers[existing] = [str(value)]
+            response.headers[header_key(response.headers, str(name))] = [str(value)]
 
     # -- headers and log ----------------------------------------------------------------------
 
@@ -532,19 +495,17 @@ class _Call:
 
     def _log_endpoint(self, endpoint: EndpointRequest) -> None:
         self.log.add(f"Endpoint request URI: {endpoint.url}")
-        self.log.add(f"Endpoint request headers: {java_map(masked_headers(endpoint.headers))}")
+        self.log.add(f"Endpoint request headers: {self.log.headers(endpoint.headers)}")
         self.log.add(f"Endpoint request body after transformations: {endpoint.body}")
 
     def _log_method_response(self, response: Response) -> None:
         self.log.add(f"Method response body after transformations: {response.body_text()}")
-        self.log.add(f"Method response headers: {java_map(masked_headers(response.headers))}")
+        self.log.add(f"Method response headers: {self.log.headers(response.headers)}")
 
     def _log_received(self, backend: Response, *, canned: bool = False, latency_ms: int = 0) -> None:
-        if canned:
-            self.log.add(f"Received response (canned, from --backend-response). Status: {backend.status}")
-        else:
-            self.log.add(f"Received response. Status: {backend.status}, Integration latency: {latency_ms} ms")
-        self.log.add(f"Endpoint response headers: {java_map(masked_headers(backend.headers))}")
+        stand_in = " (a stand-in response: no call made)" if canned else ""
+        self.log.add(f"Received response. Status: {backend.status}, Integration latency: {latency_ms} ms{stand_in}")
+        self.log.add(f"Endpoint response headers: {self.log.headers(backend.headers)}")
         self.log.add(f"Endpoint response body before transformations: {backend.body_text()}")
 
 

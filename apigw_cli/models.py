@@ -89,6 +89,17 @@ def find_header(headers: Mapping[str, T], name: str) -> T | None:
     return next((value for key, value in headers.items() if key.lower() == wanted), None)
 
 
+def header_key(headers: Mapping[str, T], name: str) -> str:
+    """The key ``headers`` already has for ``name`` in any spelling, else ``name``: setting a
+    header through it replaces the old one instead of adding a second spelling.
+
+    >>> header_key({"Content-Type": 1}, "content-type"), header_key({}, "X-A")
+    ('Content-Type', 'X-A')
+    """
+    wanted = name.lower()
+    return next((key for key in headers if key.lower() == wanted), name)
+
+
 def decode_body(body: str | None, is_base64_encoded: bool) -> str:
     """Text of a body that may be base64 of raw bytes; undecodable bytes become U+FFFD."""
     if body is None:

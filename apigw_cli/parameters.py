@@ -2,7 +2,9 @@
 ``responseParameters`` put on the method response.
 
 Expressions were checked when the definition was read; here they are evaluated. A source
-without a value sets nothing (unconfirmed, as LocalStack does).
+without a value sets nothing (unconfirmed, as LocalStack does). Header names match
+case-sensitively, as the documentation warns (§2.1, §12.10): ``method.request.header.x-id``
+does not read a header sent as ``X-Id``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from apigw_cli.models import MultiValues, Request, Response, find_header, last_values
+from apigw_cli.models import MultiValues, Request, Response, last_values
 
 #: A JSON path as mappings write it, without ``$.``: ``pets[0].name``, ``a['b c']``.
 _PATH_STEP = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]|\['([^']*)'\]")
@@ -97,9 +99,9 @@ def _method_request(parts: list[str], request: Request) -> list[str]:
     if location == "multivaluequerystring":
         return list(request.query.get(name, []))
     if location == "header":
-        return _present(request.header(name))
+        return _present(_last(request.headers.get(name)))
     if location == "multivalueheader":
-        values = find_header(request.headers, name)
+        values = request.headers.get(name)
         return [",".join(values)] if values else []
     return _body(request.body_text(), name)
 
@@ -108,9 +110,9 @@ def _integration_response(parts: list[str], response: Response) -> list[str]:
     location = parts[0]
     name = parts[1] if len(parts) > 1 else ""
     if location == "header":
-        return _present(response.header(name))
+        return _present(_last(response.headers.get(name)))
     if location == "multivalueheader":
-        values = find_header(response.headers, name)
+        values = response.headers.get(name)
         return [",".join(values)] if values else []
     return _body(response.body_text(), name)
 
@@ -123,14 +125,14 @@ def _body(text: str, path: str) -> list[str]:
         return _present(text)
     try:
         value: Any = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise MappingError(f"body.{path} needs a JSON body") from None
     for match in _PATH_STEP.finditer(path):
         key, index, quoted = match.groups()
         if isinstance(value, str):
             try:
                 value = json.loads(value)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return []
         if index is not None:
             value = value[int(index)] if isinstance(value, list) and int(index) < len(value) else None
@@ -152,6 +154,10 @@ def _context_value(context: dict[str, Any], dotted: str) -> Any:
     if isinstance(value, dict):
         return json.dumps(value, separators=(",", ":"), default=str)
     return value
+
+
+def _last(values: list[str] | None) -> str | None:
+    return values[-1] if values else None
 
 
 def _present(value: Any) -> list[str]:

@@ -13,8 +13,9 @@ from typing import Any
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-#: Headers whose values the log masks (spec §11).
-_MASKED = frozenset({"authorization"})
+#: Headers whose values the log masks: AWS masks ``Authorization`` (spec §11); apigw also
+#: ``X-Api-Key``, so a log kept as a CI artifact holds no secret.
+_MASKED = frozenset({"authorization", "x-api-key"})
 #: How many trailing characters of a masked value stay visible (unconfirmed: AWS logs show
 #: the end of an Authorization value after the asterisks).
 _VISIBLE_TAIL = 6
@@ -52,29 +53,49 @@ def _java_value(value: Any) -> str:
 
 def masked_headers(headers: Mapping[str, list[str]]) -> dict[str, str]:
     """Headers for the log: one value per name (repeats joined with ``,``), secrets masked."""
-    shown: dict[str, str] = {}
-    for name, values in headers.items():
-        value = ",".join(values)
-        if name.lower() in _MASKED:
-            hidden = len(value) - _VISIBLE_TAIL if len(value) > _VISIBLE_TAIL else len(value)
-            value = "*" * hidden + value[hidden:]
-        shown[name] = value
+    return {name: _masked(name, ",".join(values)) for name, values in headers.items()}
+
+
+def masked_event(event: dict[str, Any]) -> dict[str, Any]:
+    """A Lambda proxy event with its secret header values masked."""
+    shown = dict(event)
+    if isinstance(event.get("headers"), dict):
+        shown["headers"] = {name: _masked(name, str(value)) for name, value in event["headers"].items()}
+    if isinstance(event.get("multiValueHeaders"), dict):
+        shown["multiValueHeaders"] = {
+            name: [_masked(name, str(value)) for value in values] for name, values in event["multiValueHeaders"].items()
+        }
     return shown
+
+
+def _masked(name: str, value: str) -> str:
+    if name.lower() not in _MASKED:
+        return value
+    hidden = len(value) - _VISIBLE_TAIL if len(value) > _VISIBLE_TAIL else len(value)
+    return "*" * hidden + value[hidden:]
 
 
 class ExecutionLog:
     """Lines stamped with the simulated clock: the request's arrival time plus the real
-    time elapsed since, or the arrival time alone when ``frozen`` (``--deterministic``)."""
+    time elapsed since, or the arrival time alone when ``frozen`` (``--deterministic``).
+    Secrets in headers are masked unless ``reveal_secrets``."""
 
-    def __init__(self, start_epoch_ms: int, *, frozen: bool = False) -> None:
+    def __init__(self, start_epoch_ms: int, *, frozen: bool = False, reveal_secrets: bool = False) -> None:
         self.start_epoch_ms = start_epoch_ms
         self.frozen = frozen
+        self.reveal_secrets = reveal_secrets
         self.started = time.monotonic()
         self.lines: list[str] = []
 
     def add(self, message: str) -> None:
         elapsed = 0 if self.frozen else int((time.monotonic() - self.started) * 1000)
         self.lines.append(f"{log_time(self.start_epoch_ms + elapsed)} : {message}")
+
+    def headers(self, headers: Mapping[str, list[str]]) -> str:
+        """Headers as the log prints them: a Java map, secrets masked."""
+        if self.reveal_secrets:
+            return java_map({name: ",".join(values) for name, values in headers.items()})
+        return java_map(masked_headers(headers))
 
     def add_lines(self, prefix: str, text: str) -> None:
         """A multi-line text (a handler's output) as one entry per line."""

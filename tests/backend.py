@@ -39,6 +39,8 @@ class Backend:
     delay: float = 0.0
     #: Instead of an HTTP answer, write these raw bytes and close.
     raw: bytes | None = None
+    #: Seconds between the bytes of the raw answer (a backend that trickles).
+    trickle: float = 0.0
 
 
 @contextmanager
@@ -57,7 +59,10 @@ def serve_backend() -> Iterator[Backend]:
             if state.delay:
                 time.sleep(state.delay)
             if state.raw is not None:
-                self.wfile.write(state.raw)
+                for index in range(len(state.raw)):
+                    self.wfile.write(state.raw[index : index + 1])
+                    self.wfile.flush()
+                    time.sleep(state.trickle)
                 self.close_connection = True
                 return
             self.send_response(state.status)

@@ -39,3 +39,12 @@ def test_a_small_render_loads_only_the_engine(tmp_path: Path) -> None:
     code, modules = run_and_list_modules("render", str(template), "-p", "id=7")
     assert code == 0
     assert modules & HEAVY == {"airspeed"}
+
+
+def test_the_invoke_api_is_public() -> None:
+    import apigw_cli
+
+    from apigw_cli.invoke import invoke
+
+    assert apigw_cli.invoke_integration is invoke
+    assert {"invoke_integration", "InvokeOptions", "InvokeResult", "load_integration"} <= set(apigw_cli.__all__)

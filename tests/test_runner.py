@@ -135,3 +135,39 @@ def test_the_aws_recorded_suite_passes_through_the_runner() -> None:
     assert failed == {"ls-proxy-event-static-resource": "the output differs from expect.json"}
     assert report.count("passed") >= 470
     assert report.count("skipped") == 0
+
+
+def test_invoke_cases_run_handlers_and_stand_in_backends(tmp_path: Path) -> None:
+    """A case's handler: is relative to its file; its response: stands in for the backend."""
+    (tmp_path / "handlers").mkdir()
+    (tmp_path / "handlers" / "hello.py").write_text(
+        "def handler(event, context):\n    return {'statusCode': 201, 'headers': {'X-Hi': 'yes'}, 'body': 'hi ' + event['path']}\n",
+        encoding="utf-8",
+    )
+    results = run_yaml(
+        tmp_path,
+        """
+- id: lambda
+  kind: invoke
+  request: {path: /ada}
+  integration: {type: aws_proxy, httpMethod: POST}
+  handler: handlers/hello.py:handler
+  expect: {status: 201, body: hi /ada, headers: {x-hi: "yes"}}
+- id: http-stand-in
+  kind: invoke
+  integration: {type: http, httpMethod: GET, uri: "http://127.0.0.1:9/x", responses: {'5\\d{2}': {statusCode: "502"}, default: {statusCode: "200"}}}
+  response: {status: 503}
+  expect: {status: 502}
+- id: missing-function
+  kind: invoke
+  integration: {type: aws_proxy}
+  expect: {status: 200}
+""",
+    )
+    assert results["lambda"] == ("passed", "")
+    assert results["http-stand-in"] == ("passed", "")
+    status, message = results["missing-function"]
+    assert (
+        status == "failed"
+        and "needs a function: a handler (--handler FILE.py:FUNCTION, or handler: in a case)" in message
+    )

@@ -12,7 +12,7 @@ from apigw_cli.cli.options import JsonOption, TracebackOption, WatchOption, watc
 from apigw_cli.errors import CheckFailed, IntegrationError, UsageError
 
 if TYPE_CHECKING:
-    from apigw_cli.definitions.integration import Integration, IntegrationResponse
+    from apigw_cli.definitions.integration import Integration
 
 HELP = """Simulate one call through an API Gateway integration, as a deployed API runs it.
 
@@ -40,7 +40,10 @@ Examples:
       --backend-response samples/backend-animal.json
 """
 
+#: The integration types and Lambda payload formats; the core's own lists, spelled as
+#: OpenAPI writes them (kept here so that --help loads nothing else).
 TYPES = ("mock", "http", "http_proxy", "aws", "aws_proxy")
+PAYLOAD_FORMATS = ("1.0", "2.0")
 BACKEND = "Backend"
 
 
@@ -124,6 +127,12 @@ def invoke(
         ),
     ] = None,
     trace: Annotated[bool, typer.Option("--trace", help="Print the execution log on stderr.")] = False,
+    show_secrets: Annotated[
+        bool,
+        typer.Option(
+            "--show-secrets", help="Show Authorization and X-Api-Key values in the log instead of masking them."
+        ),
+    ] = False,
     fail_on_status: Annotated[
         bool, typer.Option("--fail-on-status", help="Exit 1 when the method response status is 4xx or 5xx.")
     ] = False,
@@ -135,7 +144,7 @@ def invoke(
         raise UsageError("give --integration FILE or --type TYPE")
     if integration_type is not None and integration_type.lower() not in TYPES:
         raise UsageError(f"--type {integration_type!r}: expected one of {', '.join(TYPES)}")
-    if payload_format not in (None, "1.0", "2.0"):
+    if payload_format is not None and payload_format not in PAYLOAD_FORMATS:
         raise UsageError(f"--payload-format {payload_format!r}: expected 1.0 or 2.0")
     if handler is not None and lambda_endpoint is not None:
         raise UsageError("--handler and --lambda-endpoint are alternatives; give one")
@@ -165,14 +174,10 @@ def invoke(
             integration.request_templates = {"application/json": MappingTemplate(text, request_template)}
         if response_template is not None:
             text = read_text(response_template, what="template")
-            default_response(integration).templates = {"application/json": MappingTemplate(text, response_template)}
-        if integration_file is None:
-            # A quick try needs no mappings or responses written out: set up what the
-            # console would.
-            integration.map_uri_path_parameters()
-            if not integration.is_proxy:
-                default_response(integration)
-        return integration
+            response = integration.ensure_default_response()
+            response.templates = {"application/json": MappingTemplate(text, response_template)}
+        # A quick try without a file needs no mappings or responses written out.
+        return integration if integration_file is not None else integration.with_console_defaults()
 
     def run() -> None:
         from apigw_cli import output
@@ -191,6 +196,7 @@ def invoke(
             function_timeout_s=function_timeout,
             backend_response=read_response_file(backend_response) if backend_response else None,
             binary_media_types=tuple(binary_media_types or ()),
+            reveal_secrets=show_secrets,
         )
         result = simulate(integration, request, options)
         output.report_warnings(result.warnings)
@@ -206,18 +212,6 @@ def invoke(
             raise CheckFailed(f"the method response status is {result.response.status}")
 
     watch_command(watch, run, files)
-
-
-def default_response(integration: Integration) -> IntegrationResponse:
-    """The integration's default response, created (200) if it has none."""
-    from apigw_cli.definitions.integration import IntegrationResponse
-
-    for response in integration.responses:
-        if response.selection_pattern is None:
-            return response
-    response = IntegrationResponse(status=200)
-    integration.responses.append(response)
-    return response
 
 
 def register(app: typer.Typer) -> None:

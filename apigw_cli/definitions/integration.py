@@ -26,7 +26,8 @@ MIN_TIMEOUT_MS = 50
 _OPENAPI_KEYS = frozenset(
     {"type", "uri", "httpMethod", "credentials", "requestParameters", "requestTemplates", "passthroughBehavior",
      "contentHandling", "timeoutInMillis", "cacheNamespace", "cacheKeyParameters", "connectionType", "connectionId",
-     "tlsConfig", "responses", "payloadFormatVersion", "integrationSubtype", "description"}
+     "tlsConfig", "responses", "payloadFormatVersion", "integrationSubtype", "description", "integrationTarget",
+     "responseTransferMode"}
 )  # fmt: skip
 _OPENAPI_RESPONSE_KEYS = frozenset({"statusCode", "responseParameters", "responseTemplates", "contentHandling"})
 #: CloudFormation spelling → OpenAPI spelling.
@@ -104,15 +105,32 @@ class Integration:
     def is_proxy(self) -> bool:
         return self.type in ("HTTP_PROXY", "AWS_PROXY")
 
-    def map_uri_path_parameters(self) -> None:
-        """Map each ``{name}`` of the ``uri`` from the method request's path parameter of
-        that name, as the console does when it creates an integration, unless mapped."""
+    def ensure_default_response(self) -> IntegrationResponse:
+        """The default response, created (200) if there is none."""
+        response = default_response(self.responses)
+        if response is None:
+            response = IntegrationResponse(status=200)
+            self.responses.append(response)
+        return response
+
+    def with_console_defaults(self) -> Integration:
+        """What the console sets up when it creates an integration: each ``{name}`` of the
+        ``uri`` mapped from the method's path parameter of that name, and, for a non-proxy
+        type, a default 200 response."""
         for name in URI_PATH_VARIABLE.findall(self.uri or ""):
             self.request_parameters.setdefault(f"integration.request.path.{name}", f"method.request.path.{name}")
+        if not self.is_proxy:
+            self.ensure_default_response()
+        return self
 
     def with_overrides(self, **changes: Any) -> Integration:
         """A copy with the given fields replaced (command-line shortcuts)."""
         return replace(self, **{name: value for name, value in changes.items() if value is not None})
+
+
+def default_response(responses: list[IntegrationResponse]) -> IntegrationResponse | None:
+    """The response without a selection pattern."""
+    return next((response for response in responses if response.selection_pattern is None), None)
 
 
 def load_integration(path: str) -> Integration:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from apigw_cli.definitions.integration import IntegrationResponse, MappingTemplate
+from apigw_cli.definitions.integration import IntegrationResponse, MappingTemplate, default_response
 from apigw_cli.vtl.javaregex import JavaRegexError, compile_java_regex
 from apigw_cli.vtl.limits import MAX_RENDER_SECONDS, LimitReached, deadline_alarm
 
@@ -94,8 +94,7 @@ def select_integration_response(responses: list[IntegrationResponse], value: str
     ]
     if matched:
         return ResponseSelection(matched[0], matched[1:])
-    default = next((response for response in responses if response.selection_pattern is None), None)
-    return ResponseSelection(default, [])
+    return ResponseSelection(default_response(responses), [])
 
 
 def _matches(pattern: str, value: str) -> bool:

@@ -41,7 +41,7 @@ def lambda_integration_response(reply: LambdaReply) -> tuple[Response, str]:
     headers["X-Amz-Function-Error"] = [reply.function_error]
     try:
         error = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         error = None
     message = error.get("errorMessage") if isinstance(error, dict) else None
     return Response(status=200, headers=headers, body=body), "" if message is None else str(message)

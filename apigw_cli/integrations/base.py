@@ -1,5 +1,5 @@
 """What every integration shares: the endpoint request it sends, and the failure it raises
-when the backend cannot answer (AWS then answers with a gateway response, spec §9)."""
+when the call cannot complete (AWS then answers with a gateway response, spec §9)."""
 
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ class EndpointRequest:
     is_base64_encoded: bool = False
 
 
-class BackendFailure(Exception):
-    """The backend could not produce a response: unreachable, timed out, crashed, or
-    answered something API Gateway rejects."""
+class ExecutionFailed(Exception):
+    """The call cannot complete where AWS logs "Execution failed": the backend is
+    unreachable, timed out, crashed or answered something API Gateway rejects, or the
+    configuration cannot work for this request."""
 
     def __init__(self, kind: GatewayResponseType, log_message: str, detail: str) -> None:
         super().__init__(detail)

@@ -1,6 +1,6 @@
 """HTTP and HTTP_PROXY backends: a real HTTP call, and API Gateway's header rules (spec §8).
 
-Failures become :class:`BackendFailure` with the gateway response AWS gives: a timeout is
+Failures become :class:`ExecutionFailed` with the gateway response AWS gives: a timeout is
 504 "Endpoint request timed out" (recorded); the others are unconfirmed and follow
 LocalStack: an address that does not resolve, a refused connection or a TLS failure is a
 configuration error (500), a connection that breaks mid-exchange 504.
@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import base64
 import http.client
+import re
 import socket
 import ssl
-import time
+import threading
 import urllib.parse
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from apigw_cli.definitions.integration import URI_PATH_VARIABLE
 from apigw_cli.gateway_responses import API_CONFIGURATION_ERROR, INTEGRATION_FAILURE, INTEGRATION_TIMEOUT
-from apigw_cli.integrations.base import BackendFailure, EndpointRequest
-from apigw_cli.models import MultiValues, Response
+from apigw_cli.integrations.base import EndpointRequest, ExecutionFailed
+from apigw_cli.models import MultiValues, Response, find_header, header_key
 
+#: ``${stageVariables.name}`` in an integration URI (spec §8.1).
+_STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([a-zA-Z0-9_]+)\}")
+#: Characters a path parameter keeps as they are in the URI (``/`` for greedy ``{proxy+}``).
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
 #: API Gateway's payload limit (spec §6.9); a larger backend answer is refused (unconfirmed how).
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 _CHUNK = 64 * 1024
@@ -40,14 +47,55 @@ _DROPPED_FROM_RESPONSE = frozenset(
 )
 
 
-def forwarded_request_headers(headers: MultiValues) -> MultiValues:
-    """The client's headers as HTTP_PROXY forwards them."""
-    return {name: list(values) for name, values in headers.items() if name.lower() not in _DROPPED_FROM_PROXY_REQUEST}
+def endpoint_url(uri: str, path: dict[str, str], stage_variables: dict[str, str], query: list[tuple[str, str]]) -> str:
+    """The URL to call: ``${stageVariables.x}`` and ``{name}`` filled in, the query appended.
+    A path value is URL-decoded and encoded again, as API Gateway does (spec §8.1)."""
+    url = _STAGE_VARIABLE.sub(lambda match: stage_variables.get(match.group(1), ""), uri)
+    missing = [name for name in URI_PATH_VARIABLE.findall(url) if name not in path]
+    if missing:
+        name = missing[0]
+        raise invalid_endpoint(
+            f"the uri's {{{name}}} has no value: map integration.request.path.{name} in requestParameters"
+        )
+    url = URI_PATH_VARIABLE.sub(lambda match: quote(unquote(path[match.group(1)]), safe=_PATH_SAFE), url)
+    if not query:
+        return url
+    parts = urlsplit(url)
+    extra = "&".join(f"{quote(name, safe='')}={quote(value, safe='')}" for name, value in query)
+    return urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
 
 
-def without_unforwardable(headers: MultiValues) -> MultiValues:
-    """Mapped headers minus those API Gateway never sends (it sets ``Host`` and ``Content-Length``)."""
-    return {name: values for name, values in headers.items() if name.lower() not in _DROPPED_FROM_REQUEST}
+def integration_request_headers(
+    mapped: MultiValues, *, content_type: str | None, api_id: str, trace_id: str
+) -> MultiValues:
+    """HTTP (non-proxy): only mapped headers reach the backend, plus API Gateway's own and the
+    client's ``Content-Type`` when a body goes (which ones is unconfirmed; these are what
+    execution logs and LocalStack show)."""
+    headers = {name: values for name, values in mapped.items() if name.lower() not in _DROPPED_FROM_REQUEST}
+    own = [
+        ("Content-Type", content_type),
+        ("Accept", "application/json"),
+        ("User-Agent", f"AmazonAPIGateway_{api_id}"),
+        ("x-amzn-apigateway-api-id", api_id),
+        ("X-Amzn-Trace-Id", trace_id),
+    ]
+    for name, value in own:
+        if value is not None and find_header(headers, name) is None:
+            headers[name] = [value]
+    return headers
+
+
+def proxy_request_headers(client: MultiValues, mapped: MultiValues, added: MultiValues, host: str) -> MultiValues:
+    """HTTP_PROXY: the client's headers but those never forwarded, mapped ones replacing
+    theirs (spec §2.1), API Gateway's added ones, and the endpoint's ``Host`` (§8.2)."""
+    headers = {name: list(values) for name, values in client.items() if name.lower() not in _DROPPED_FROM_PROXY_REQUEST}
+    for name, values in mapped.items():
+        headers[header_key(headers, name)] = values
+    for name, values in added.items():
+        if find_header(headers, name) is None:
+            headers[name] = values
+    headers["Host"] = [host]
+    return headers
 
 
 def proxied_response_headers(headers: MultiValues) -> MultiValues:
@@ -63,79 +111,132 @@ def proxied_response_headers(headers: MultiValues) -> MultiValues:
     return result
 
 
+def invalid_endpoint(detail: str) -> ExecutionFailed:
+    """An endpoint address that cannot be called (spec §8.3; AWS's answer unconfirmed)."""
+    return ExecutionFailed(
+        API_CONFIGURATION_ERROR, "Execution failed due to configuration error: Invalid endpoint address", detail
+    )
+
+
 def send(request: EndpointRequest, *, timeout_s: float, insecure_tls: bool = False) -> Response:
-    """Send ``request`` and read the whole answer within ``timeout_s`` seconds.
+    """Send ``request`` and read the whole answer. The exchange ends at ``timeout_s`` from
+    the first byte sent to the last received (a backend that trickles its answer cannot hold
+    it open); resolving the host name is the system's and bounded by it alone.
 
     Redirects are not followed: API Gateway hands a 3xx to the integration response.
     """
     parts = urllib.parse.urlsplit(request.url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BackendFailure(
-            API_CONFIGURATION_ERROR,
-            "Execution failed due to configuration error: Invalid endpoint address",
-            f"invalid endpoint address {request.url!r}: expected an http:// or https:// URL",
-        )
-    deadline = time.monotonic() + timeout_s
+        raise invalid_endpoint(f"invalid endpoint address {request.url!r}: expected an http:// or https:// URL")
     try:
         port = parts.port
-    except ValueError:
-        raise BackendFailure(
-            API_CONFIGURATION_ERROR,
-            "Execution failed due to configuration error: Invalid endpoint address",
-            f"invalid endpoint address {request.url!r}: bad port",
-        ) from None
+        host = parts.netloc.rpartition("@")[2]
+        host = host if host.isascii() else host.encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        raise invalid_endpoint(f"invalid endpoint address {request.url!r}") from None
     connection = _connection(parts.scheme, parts.hostname, port, timeout_s, insecure_tls)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    body = decode_bytes(request)
+    watchdog = _Watchdog(connection, timeout_s)
     try:
-        connection.putrequest(request.method, target, skip_host=True, skip_accept_encoding=True)
-        connection.putheader("Host", parts.netloc.rpartition("@")[2])
-        for name, values in request.headers.items():
-            if name.lower() in ("host", "content-length"):
-                continue  # set here, from the URL and the body
-            for value in values:
-                connection.putheader(name, value)
-        if body or request.method not in ("GET", "HEAD", "OPTIONS", "DELETE"):
-            connection.putheader("Content-Length", str(len(body)))
-        connection.endheaders(body or None)
-        answer = connection.getresponse()
-        raw = _read(answer, connection, deadline)
-        headers: MultiValues = {}
-        for name, value in answer.getheaders():
-            headers.setdefault(name, []).append(value)
-        return _response(answer.status, headers, raw)
-    except TimeoutError:
-        raise BackendFailure(
+        try:
+            status, headers, raw = _exchange(connection, request, host, _target(parts))
+        finally:
+            watchdog.cancel()
+        if watchdog.fired:  # cut off mid-answer: what arrived may even parse
+            raise TimeoutError
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        raise _failure(exc, request, timed_out=watchdog.fired, timeout_s=timeout_s) from None
+    finally:
+        connection.close()
+    return _response(status, headers, raw)
+
+
+def _target(parts: urllib.parse.SplitResult) -> str:
+    """The request target, percent-encoded where the URL holds what HTTP cannot carry
+    (spaces, non-ASCII from a stage variable)."""
+    path = urllib.parse.quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    query = urllib.parse.quote(parts.query, safe="/?%:@!$&'()*+,;=-._~")
+    return f"{path}?{query}" if query else path
+
+
+def _exchange(
+    connection: http.client.HTTPConnection, request: EndpointRequest, host: str, target: str
+) -> tuple[int, MultiValues, bytes]:
+    body = decode_bytes(request)
+    connection.putrequest(request.method, target, skip_host=True, skip_accept_encoding=True)
+    connection.putheader("Host", host)
+    for name, values in request.headers.items():
+        if name.lower() in ("host", "content-length"):
+            continue  # set here, from the URL and the body
+        for value in values:
+            connection.putheader(name, value)
+    if body or request.method not in ("GET", "HEAD", "OPTIONS", "DELETE"):
+        connection.putheader("Content-Length", str(len(body)))
+    connection.endheaders(body or None)
+    answer = connection.getresponse()
+    raw = _read(answer)
+    headers: MultiValues = {}
+    for name, value in answer.getheaders():
+        headers.setdefault(name, []).append(value)
+    return answer.status, headers, raw
+
+
+def _failure(exc: BaseException, request: EndpointRequest, *, timed_out: bool, timeout_s: float) -> ExecutionFailed:
+    """The gateway response for what went wrong on the wire."""
+    where = urllib.parse.urlsplit(request.url)
+    if timed_out or isinstance(exc, TimeoutError):
+        return ExecutionFailed(
             INTEGRATION_TIMEOUT,
             "Execution failed due to a timeout error",
             f"{request.url}: no answer within {timeout_s * 1000:.0f} ms (timeoutInMillis)",
-        ) from None
-    except socket.gaierror as exc:
-        raise BackendFailure(
-            API_CONFIGURATION_ERROR,
-            "Execution failed due to configuration error: Invalid endpoint address",
-            f"{parts.hostname}: the host name does not resolve ({exc.strerror})",
-        ) from None
-    except ssl.SSLError as exc:
-        raise BackendFailure(
+        )
+    if isinstance(exc, socket.gaierror):
+        return invalid_endpoint(f"{where.hostname}: the host name does not resolve ({exc.strerror})")
+    if isinstance(exc, ssl.SSLError):
+        return ExecutionFailed(
             API_CONFIGURATION_ERROR,
             "Execution failed due to configuration error: General SSLEngine problem",
             f"{request.url}: TLS failed: {exc.reason or exc}",
-        ) from None
-    except ConnectionRefusedError:
-        raise BackendFailure(
+        )
+    if isinstance(exc, ConnectionRefusedError):
+        return ExecutionFailed(
             API_CONFIGURATION_ERROR,
             "Execution failed due to configuration error: Connection refused",
-            f"{parts.netloc}: connection refused",
-        ) from None
-    except (OSError, http.client.HTTPException) as exc:
-        raise BackendFailure(
-            INTEGRATION_FAILURE,
-            "Execution failed due to a network error communicating with endpoint",
-            f"{request.url}: {_describe(exc)}",
-        ) from None
-    finally:
-        connection.close()
+            f"{where.netloc}: connection refused",
+        )
+    if isinstance(exc, ValueError):  # a header value HTTP cannot carry (a new line, a non-Latin-1 character)
+        return ExecutionFailed(
+            API_CONFIGURATION_ERROR,
+            "Execution failed due to configuration error: Invalid header",
+            f"{request.url}: cannot send the request: {exc}",
+        )
+    return ExecutionFailed(
+        INTEGRATION_FAILURE,
+        "Execution failed due to a network error communicating with endpoint",
+        f"{request.url}: {_describe(exc)}",
+    )
+
+
+class _Watchdog:
+    """Shuts the connection down at the deadline, whatever call is blocked on it."""
+
+    def __init__(self, connection: http.client.HTTPConnection, timeout_s: float) -> None:
+        self.connection = connection
+        self.fired = False
+        self.timer = threading.Timer(timeout_s, self._fire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _fire(self) -> None:
+        self.fired = True
+        sock = self.connection.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cancel(self) -> None:
+        self.timer.cancel()
 
 
 def _connection(
@@ -150,25 +251,17 @@ def _connection(
     return http.client.HTTPSConnection(host, port, timeout=timeout_s, context=context)
 
 
-def _read(answer: http.client.HTTPResponse, connection: http.client.HTTPConnection, deadline: float) -> bytes:
-    """The response body, giving up at ``deadline`` even if the backend keeps trickling."""
+def _read(answer: http.client.HTTPResponse) -> bytes:
+    """The response body, refused past API Gateway's payload limit."""
     chunks: list[bytes] = []
     size = 0
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        if connection.sock is not None:
-            connection.sock.settimeout(remaining)
-        chunk = answer.read1(_CHUNK) if not answer.isclosed() else b""
-        if not chunk:
-            return b"".join(chunks)
+    while chunk := answer.read1(_CHUNK):
         size += len(chunk)
         if size > MAX_RESPONSE_BYTES:
-            raise http.client.HTTPException(
-                f"the endpoint response is larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MB"
-            )
+            limit = MAX_RESPONSE_BYTES // (1024 * 1024)
+            raise http.client.HTTPException(f"the endpoint response is larger than {limit} MB")
         chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _response(status: int, headers: MultiValues, raw: bytes) -> Response:

@@ -25,15 +25,14 @@ from typing import IO, Any, Protocol
 
 from apigw_cli.errors import InputError, UsageError
 from apigw_cli.gateway_responses import API_CONFIGURATION_ERROR, INTEGRATION_TIMEOUT
-from apigw_cli.integrations.base import BackendFailure, EndpointRequest
+from apigw_cli.integrations.base import EndpointRequest, ExecutionFailed
 from apigw_cli.integrations.http import send
+from apigw_cli.vtl.context import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 
 BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
 #: Lambda's defaults: a function times out after 3 seconds and has 128 MB.
 DEFAULT_FUNCTION_TIMEOUT_S = 3.0
 DEFAULT_MEMORY_MB = 128
-DEFAULT_REGION = "us-east-1"
-DEFAULT_ACCOUNT_ID = "123456789012"
 #: Lambda's limit on a synchronous response payload, and its error when exceeded.
 MAX_PAYLOAD_BYTES = 6_291_556
 #: Time Lambda gives a function to load (its init phase) before the timeout starts.
@@ -67,7 +66,7 @@ class LambdaReply:
         """``errorType: errorMessage`` of a failed invocation."""
         try:
             error = json.loads(self.payload)
-        except ValueError:
+        except (ValueError, RecursionError):
             return self.payload.decode("utf-8", errors="replace")[:200]
         if not isinstance(error, dict):
             return str(error)
@@ -184,29 +183,35 @@ class LocalHandler:
         }
         started = time.monotonic()
         run = _Run(self._command(), self._environment(log_stream), self.spec.task_root, json.dumps(job).encode())
-        integration_deadline = started + timeout_s
+        try:
+            finished = self._wait(run, started + timeout_s)
+        finally:
+            run.stop()  # on Ctrl-C too: the function must not outlive apigw
+        if finished:
+            return self._reply(run.outcome(), run.returncode, request_id, run.log())
+        if finished is None:
+            raise ExecutionFailed(
+                INTEGRATION_TIMEOUT,
+                "Execution failed due to a timeout error",
+                f"{self.spec.text}: no answer within {timeout_s * 1000:.0f} ms (the integration's timeoutInMillis)",
+            )
+        message = f"RequestId: {request_id} Error: Task timed out after {self.timeout_s:.2f} seconds"
+        return _failed({"errorType": "Sandbox.Timedout", "errorMessage": message}, run.log(), self.spec.text)
+
+    def _wait(self, run: _Run, integration_deadline: float) -> bool | None:
+        """Wait for the function: ``True`` when it finished, ``False`` when it ran past its
+        own timeout, ``None`` when the integration's timeout came first."""
+        started = time.monotonic()
         while True:
             # The function's own timeout runs from when its code is loaded (the bootstrap says
-            # so); before that, Lambda's init phase has its own limit. The integration's
-            # timeout bounds both.
+            # so); before that, Lambda's init phase has its own limit.
             ready_at = run.ready_at()
             function_deadline = ready_at + self.timeout_s + _GRACE_S if ready_at else started + INIT_LIMIT_S
             deadline = min(function_deadline, integration_deadline)
             if run.wait(min(deadline, time.monotonic() + _POLL_S)):
-                break
+                return True
             if time.monotonic() >= deadline:
-                run.stop()
-                if deadline == integration_deadline:
-                    raise BackendFailure(
-                        INTEGRATION_TIMEOUT,
-                        "Execution failed due to a timeout error",
-                        f"{self.spec.text}: no answer within {timeout_s * 1000:.0f} ms (the integration's "
-                        "timeoutInMillis)",
-                    )
-                message = f"RequestId: {request_id} Error: Task timed out after {self.timeout_s:.2f} seconds"
-                return _failed({"errorType": "Sandbox.Timedout", "errorMessage": message}, run.log(), self.spec.text)
-        run.stop()
-        return self._reply(run.outcome(), run.returncode, request_id, run.log())
+                return None if deadline == integration_deadline else False
 
     def _command(self) -> list[str]:
         return [sys.executable, str(BOOTSTRAP)]
@@ -239,14 +244,16 @@ class LocalHandler:
                 "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: {_exit_status(returncode)}",
             }
             return _failed(error, log, self.spec.text)
-        try:
-            result: dict[str, Any] = json.loads(outcome)
-        except ValueError:
+        result = _outcome_document(outcome)
+        if result is None:
             error = {"errorType": "Runtime.InvalidResponse", "errorMessage": "the function's runtime answered garbage"}
             return _failed(error, log, self.spec.text)
         if "error" in result:
-            return _failed(result["error"], log, _relative(result.get("where") or self.spec.text))
-        payload = base64.b64decode(result["payloadBase64"]) if "payloadBase64" in result else result["payload"].encode()
+            return _failed(result["error"], log, _relative(str(result.get("where") or self.spec.text)))
+        if "payloadBase64" in result:
+            payload = base64.b64decode(result["payloadBase64"])
+        else:  # a lone surrogate (Python allows it in text) goes out as "?", as Java writes it
+            payload = result["payload"].encode("utf-8", errors="replace")
         if len(payload) > MAX_PAYLOAD_BYTES:
             error = {
                 "errorType": "Function.ResponseSizeTooLarge",
@@ -262,10 +269,33 @@ _SIGNAL_NAMES = {signal.SIGKILL: "killed", signal.SIGSEGV: "segmentation fault",
                  signal.SIGTERM: "terminated", signal.SIGBUS: "bus error"}  # fmt: skip
 
 
+def _outcome_document(outcome: bytes) -> dict[str, Any] | None:
+    """The bootstrap's outcome, or ``None`` when it is not one (a handler can write to the
+    pipe too)."""
+    try:
+        result = json.loads(outcome)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(result, dict):
+        return None
+    if isinstance(result.get("error"), dict) or isinstance(result.get("payload"), str):
+        return result
+    if isinstance(result.get("payloadBase64"), str):
+        try:
+            base64.b64decode(result["payloadBase64"], validate=True)
+        except ValueError:
+            return None
+        return result
+    return None
+
+
 def _exit_status(returncode: int | None) -> str:
     """``exit status 3``, ``signal: killed``: as Lambda's ``Runtime exited with error:`` says it."""
     if returncode is not None and returncode < 0:
-        number = signal.Signals(-returncode)
+        try:
+            number = signal.Signals(-returncode)
+        except ValueError:  # a real-time signal has no name
+            return f"signal: {-returncode}"
         return f"signal: {_SIGNAL_NAMES.get(number, number.name)}"
     return f"exit status {returncode}"
 
@@ -299,12 +329,14 @@ class _Run:
                 pass_fds=(job_read, outcome_write),
                 cwd=cwd,
                 env=environment,
-                start_new_session=True,  # its own process group: everything it starts is stopped with it
+                # Its own process group: what it starts is stopped with it (unless it leaves the
+                # group with setsid; Lambda would freeze that too, apigw cannot).
+                start_new_session=True,
             )
         except OSError as exc:
             for descriptor in (job_read, job_write, outcome_read, outcome_write):
                 os.close(descriptor)
-            raise BackendFailure(
+            raise ExecutionFailed(
                 API_CONFIGURATION_ERROR, "Execution failed due to configuration error", f"cannot start Python: {exc}"
             ) from None
         os.close(job_read)
@@ -413,7 +445,7 @@ class InvokeApiFunction:
         )
         answer = send(request, timeout_s=timeout_s)
         if answer.status != 200:
-            raise BackendFailure(
+            raise ExecutionFailed(
                 API_CONFIGURATION_ERROR,
                 f"Execution failed due to configuration error: Lambda Invoke answered {answer.status}",
                 f"{url}: the Lambda Invoke API answered {answer.status}: {answer.body_text()[:200]}",

@@ -6,16 +6,22 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
 from apigw_cli.documents import kind_of
-from apigw_cli.models import MultiValues, Request, Response, find_header, last_values
+from apigw_cli.models import MultiValues, Request, Response, header_key, last_values
 
 #: The only keys a payload 1.0 proxy response may have (spec §7.3).
 RESPONSE_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"})
 #: Header names the event spells canonically whatever the client sent (recorded, spec §7.1).
 _CANONICAL_HEADERS = {"authorization": "Authorization", "user-agent": "User-Agent"}
+#: Request headers a Lambda integration drops (spec §8.2, the Lambda column).
+_DROPPED_FOR_LAMBDA = frozenset(
+    {"connection", "expect", "proxy-authenticate", "te", "trailer", "upgrade", "content-md5", "max-forwards",
+     "server", "transfer-encoding", "www-authenticate"}
+)  # fmt: skip
 #: ``requestContext`` keys, in the order AWS emits them (recorded 2024, spec §7.1).
 _CONTEXT_KEYS = (
     "accountId", "apiId", "authorizer", "deploymentId", "domainName", "domainPrefix", "extendedRequestId",
@@ -72,13 +78,16 @@ def _request_context(context: dict[str, Any], request: Request) -> dict[str, Any
 
 
 def event_headers(request: Request, added: MultiValues) -> MultiValues:
-    """The client's headers as the event spells them, then those API Gateway adds."""
+    """The client's headers as the event spells them, minus those API Gateway does not pass
+    to Lambda (spec §8.2), then those it adds; its own ``Host`` replaces the client's."""
     headers: MultiValues = {}
     for name, values in request.headers.items():
-        headers.setdefault(_CANONICAL_HEADERS.get(name.lower(), name), []).extend(values)
+        if name.lower() not in _DROPPED_FOR_LAMBDA:
+            headers.setdefault(_CANONICAL_HEADERS.get(name.lower(), name), []).extend(values)
     for name, values in added.items():
-        if find_header(headers, name) is None:
-            headers[name] = values
+        key = header_key(headers, name)
+        if key not in headers or name.lower() == "host":
+            headers[key] = values
     return headers
 
 
@@ -161,8 +170,9 @@ def _quote(text: str) -> str:
     return quote(text, safe="")
 
 
-def read_proxy_response_v1(payload: bytes, *, binary_accept: bool) -> Response:
-    """The function's payload 1.0 answer as the method response, validated as AWS does."""
+def read_proxy_response_v1(payload: bytes, *, binary_accept: bool) -> tuple[Response, list[str]]:
+    """The function's payload 1.0 answer as the method response, validated as AWS does, and
+    the header names it gives both in ``headers`` and ``multiValueHeaders``."""
     document = _json(payload)
     if not isinstance(document, dict):
         raise MalformedProxyResponse(f"the function returned {kind_of(document)}, not an object")
@@ -170,11 +180,14 @@ def read_proxy_response_v1(payload: bytes, *, binary_accept: bool) -> Response:
     if unknown:
         raise MalformedProxyResponse(f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(RESPONSE_KEYS))})")
     headers = _multi_value_headers(document.get("multiValueHeaders"))
+    both_ways = []
     for name, value in _single_headers(document.get("headers")).items():
         # Both given: the recording shows both values, multi first, under the multi key's
         # spelling (the docs say only the multi values; spec §7.3).
-        existing = next((key for key in headers if key.lower() == name.lower()), None)
-        headers.setdefault(existing or name, []).append(value)
+        key = header_key(headers, name)
+        if key in headers:
+            both_ways.append(key)
+        headers.setdefault(key, []).append(value)
     body = document.get("body")
     if body is not None and not isinstance(body, str):
         raise MalformedProxyResponse(f"body must be a string, not {kind_of(body)}")
@@ -184,7 +197,7 @@ def read_proxy_response_v1(payload: bytes, *, binary_accept: bool) -> Response:
     response = Response(status=_status(document.get("statusCode")), headers=headers, body=body or "")
     if encoded and binary_accept:
         _set_base64(response)
-    return response
+    return response, both_ways
 
 
 def read_proxy_response_v2(payload: bytes) -> Response:
@@ -228,7 +241,7 @@ def _status(value: Any) -> int:
     """``statusCode``: a number, or digits as text (``"201"``, recorded); none: 200."""
     if value is None:
         return 200
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and re.fullmatch(r"\d{1,3}", value.strip(), re.ASCII):
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or not 100 <= value <= 599:
         raise MalformedProxyResponse(f"statusCode must be an HTTP status, not {value!r}")

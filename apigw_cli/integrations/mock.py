@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-#: A ``statusCode`` key (quoted either way or bare) and an integer value (quoted or not).
-_LENIENT_STATUS = re.compile(r"""(?:"statusCode"|'statusCode'|\bstatusCode)\s*:\s*(["']?)(-?\d+)\1""")
+#: A ``statusCode`` key (quoted either way or bare) and an integer value (quoted or not);
+#: more digits than any status has is no status.
+_LENIENT_STATUS = re.compile(r"""(?:"statusCode"|'statusCode'|\bstatusCode)\s*:\s*(["']?)(-?\d{1,9})\1(?!\d)""")
 
 
 def mock_status(output: str) -> int | None:
@@ -24,14 +25,14 @@ def mock_status(output: str) -> int | None:
     """
     try:
         document = json.loads(output)
-    except ValueError:
+    except (ValueError, RecursionError):
         match = _LENIENT_STATUS.search(output)
         return int(match.group(2)) if match else None
     value = document.get("statusCode") if isinstance(document, dict) else None
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if isinstance(value, int) and abs(value) < 10**9:
         return value
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"-?\d{1,9}", value.strip(), re.ASCII):
         return int(value)
     return None

@@ -145,7 +145,9 @@ def test_bad_usage_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     )
     code, _, err = run(runner, "--type", "aws_proxy")
     assert (
-        code == ExitStatus.USAGE and "needs a function: give --handler FILE.py:FUNCTION or --lambda-endpoint URL" in err
+        code == ExitStatus.USAGE
+        and "needs a function: a handler (--handler FILE.py:FUNCTION, or handler: in a case) or --lambda-endpoint URL"
+        in err
     )
     code, _, err = run(runner, "--integration", "-", "--input", "-", stdin="")
     assert (code, err) == (
@@ -193,3 +195,17 @@ def test_binary_bodies_reach_stdout_as_bytes(tmp_path: Path) -> None:
     head, _, body = completed.stdout.partition(b"\n\n")
     assert body == raw
     assert b"Content-Length: 256" in head
+
+
+def test_payload_format_2_sends_http_apis_event(runner: CliRunner, tmp_path: Path) -> None:
+    handler = write(tmp_path, "v.py", "def handler(event, context):\n    return {'version': event['version']}\n")
+    code, out, _ = run(runner, "--type", "aws_proxy", "--handler", f"{handler}:handler", "--payload-format", "2.0")
+    assert code == 0 and out.endswith('\n\n{"version": "2.0"}')
+
+
+def test_the_commands_lists_are_the_cores() -> None:
+    from apigw_cli.cli.invoke import PAYLOAD_FORMATS, TYPES
+    from apigw_cli.definitions import integration
+
+    assert [name.upper() for name in TYPES] == list(integration.TYPES)
+    assert PAYLOAD_FORMATS == integration.PAYLOAD_FORMATS

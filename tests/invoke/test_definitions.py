@@ -71,6 +71,12 @@ def test_cloudformation_integration_reads_the_same() -> None:
     assert [(r.selection_pattern, r.status) for r in integration.responses] == [(None, 200), ("404", 404)]
 
 
+def test_newer_cloudformation_properties_are_accepted() -> None:
+    integration = integration_from_mapping({"Type": "HTTP_PROXY", "Uri": "https://x", "ResponseTransferMode": "STREAM",
+                                            "IntegrationTarget": "arn:x"}, "stack.yaml")  # fmt: skip
+    assert integration.type == "HTTP_PROXY"
+
+
 def test_a_file_wrapped_in_its_openapi_key_reads(tmp_path: Path) -> None:
     path = tmp_path / "i.json"
     path.write_text(

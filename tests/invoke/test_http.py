@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 
 import pytest
 
@@ -206,7 +207,7 @@ def test_a_canned_backend_response_replaces_the_call(simulate: Simulate) -> None
         backend={"status": 400, "headers": {"Content-Type": "application/json"}, "body": '{"message": ""}'},
     )
     assert (result.response.status, result.response.body) == (400, '{"message": ""}')
-    assert any("canned" in line for line in result.log)
+    assert any(line.endswith("Integration latency: 0 ms (a stand-in response: no call made)") for line in result.log)
 
 
 def test_the_endpoint_request_is_in_the_log(backend: Backend, simulate: Simulate) -> None:
@@ -215,3 +216,47 @@ def test_the_endpoint_request_is_in_the_log(backend: Backend, simulate: Simulate
     assert f"Endpoint request URI: {backend.url}/v2/animals/a%20b?tags=x&tags=y%26z" in messages
     assert 'Endpoint request body after transformations: {"name": "Rex", "from": "test"}' in messages
     assert f"Sending request to {backend.url}/v2/animals/a%20b?tags=x&tags=y%26z" in messages
+
+
+def test_a_backend_that_trickles_its_headers_is_cut_off_at_the_timeout(backend: Backend, simulate: Simulate) -> None:
+    """timeoutInMillis bounds the whole exchange, not each read."""
+    backend.raw, backend.trickle = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100 + b"\r\n\r\n", 0.01
+    started = time.monotonic()
+    result = simulate({"type": "http_proxy", "httpMethod": "GET", "uri": backend.url + "/", "timeoutInMillis": 200})
+    assert result.response.status == 504
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_header_http_cannot_carry_is_a_configuration_error(backend: Backend, simulate: Simulate) -> None:
+    integration = {
+        "type": "http",
+        "httpMethod": "GET",
+        "uri": backend.url + "/",
+        "requestTemplates": {"application/json": '#set($context.requestOverride.header.X-Bad = "a\nb")'},
+        "responses": {"default": {"statusCode": "200"}},
+    }
+    result = simulate(integration)
+    assert result.response.status == 500
+    assert result.failure is not None and "cannot send the request" in result.failure
+    assert backend.received == []
+
+
+def test_path_parameters_are_decoded_then_encoded_again(backend: Backend, simulate: Simulate) -> None:
+    """Spec §8.1: a value is URL-decoded and its '%' encoded again: '50% off' arrives encoded
+    once, 'test%2Balias' as the same path written 'test+alias' ('+' is no space in a path)."""
+    integration = {"type": "http_proxy", "httpMethod": "GET", "uri": backend.url + "/{a}/{b}",
+                   "requestParameters": {"integration.request.path.a": "method.request.path.a",
+                                         "integration.request.path.b": "method.request.path.b"}}  # fmt: skip
+    simulate(integration, {"pathParameters": {"a": "50% off", "b": "test%2Balias"}})
+    assert backend.received[0].target == "/50%25%20off/test+alias"
+
+
+def test_a_body_mapping_of_a_body_that_is_not_json_is_a_400(backend: Backend, simulate: Simulate) -> None:
+    integration = {"type": "http", "httpMethod": "POST", "uri": backend.url + "/",
+                   "requestParameters": {"integration.request.header.X-Name": "method.request.body.name"},
+                   "responses": {"default": {"statusCode": "200"}}}  # fmt: skip
+    result = simulate(integration, {"method": "POST", "body": "name=Rex"})
+    assert (result.response.status, result.response.body) == (400, '{"message":"Invalid request body"}')
+    nested = simulate(integration, {"method": "POST", "body": "[" * 100_000})
+    assert nested.response.status == 400
+    assert backend.received == []

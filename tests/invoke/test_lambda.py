@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from apigw_cli.errors import InputError, UsageError
-from apigw_cli.integrations.lambda_ import HandlerSpec
+from apigw_cli.integrations.lambda_ import HandlerSpec, LocalHandler, _exit_status
 from tests.backend import Backend
 from tests.helpers import ROOT
 from tests.invoke.conftest import Simulate, write_handler
@@ -357,3 +359,111 @@ def test_an_invoke_api_that_refuses_the_call_is_a_500(backend: Backend, simulate
     result = simulate(PROXY, lambda_endpoint=backend.url)
     assert result.response.status == 500
     assert result.failure is not None and "the Lambda Invoke API answered 404" in result.failure
+
+
+# -- what a function can do wrong, continued ---------------------------------------------------
+
+
+def test_a_response_over_lambdas_6_mb_is_a_function_error(simulate: Simulate, tmp_path: Path) -> None:
+    handler = write_handler(
+        tmp_path, "big", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'x' * 7_000_000}\n"
+    )
+    result = simulate(PROXY, handler=handler + ":handler")
+    assert result.response.status == 502
+    assert result.failure is not None and "Function.ResponseSizeTooLarge" in result.failure
+
+
+def test_a_handler_writing_into_apigws_pipe_cannot_fool_it(simulate: Simulate, tmp_path: Path) -> None:
+    source = "import os, sys\n\ndef handler(event, context):\n    os.write(int(sys.argv[2]), b'junk')\n    return {'statusCode': 200}\n"
+    result = simulate(PROXY, handler=write_handler(tmp_path, "sneaky", source) + ":handler")
+    assert result.response.status == 502
+    assert result.failure is not None and "Runtime.InvalidResponse" in result.failure
+
+
+def test_a_lone_surrogate_in_a_body_goes_out_as_a_question_mark(simulate: Simulate, answer: str) -> None:
+    result = simulate(PROXY, {"method": "POST", "body": '{"statusCode": 200, "body": "a\\ud800b"}'}, handler=answer)
+    assert (result.response.status, result.response.body) == (200, "a?b")
+
+
+@pytest.mark.parametrize("status", ['"\\u00b2"', '"99"', "600", "true"])
+def test_a_status_that_is_not_an_http_status_is_malformed(simulate: Simulate, answer: str, status: str) -> None:
+    result = simulate(PROXY, {"method": "POST", "body": f'{{"statusCode": {status}}}'}, handler=answer)
+    assert result.response.status == 502
+
+
+def test_ctrl_c_stops_the_function(simulate: Simulate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The handler runs in its own process group; an interrupted apigw must not leave it running."""
+    pid_file = tmp_path / "pid"
+    source = f"import os, time\n\ndef handler(event, context):\n    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n    time.sleep(60)\n"
+    handler = write_handler(tmp_path, "sleeper", source) + ":handler"
+
+    def interrupted(self: LocalHandler, run: object, deadline: float) -> bool:
+        while not pid_file.exists() or not pid_file.read_text():
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(LocalHandler, "_wait", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        simulate(PROXY, handler=handler, function_timeout_s=30)
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
+
+
+def test_exit_statuses_read_as_lambda_words_them() -> None:
+    assert [_exit_status(code) for code in (3, -9, -11, -40)] == [
+        "exit status 3", "signal: killed", "signal: segmentation fault", "signal: 40",
+    ]  # fmt: skip
+
+
+def test_the_event_leaves_out_hop_headers_and_has_the_apis_host(simulate: Simulate, echo: str) -> None:
+    """Spec §8.2, the Lambda column: Connection, Expect, TE... dropped; Host overwritten."""
+    request = {
+        "headers": {"Connection": "keep-alive", "Expect": "100-continue", "Host": "localhost:3000", "Via": "1.1 proxy"}
+    }
+    headers = json.loads(simulate(PROXY, request, handler=echo).response.body)["headers"]
+    assert "Connection" not in headers and "Expect" not in headers
+    assert headers["Host"] == "abcd1234ef.execute-api.us-east-1.amazonaws.com"
+    assert headers["Via"] == "1.1 proxy"
+
+
+def test_secrets_are_masked_in_the_logged_event_unless_asked(simulate: Simulate, echo: str) -> None:
+    """STYLE §8.12: a log kept as a CI artifact holds no secret (the function's own answer,
+    here an echo, is its business)."""
+    request = {"headers": {"Authorization": "Bearer secret-token", "X-Api-Key": "key-1234567"}}
+
+    def request_lines(reveal: bool) -> str:
+        log = simulate(PROXY, request, handler=echo, reveal_secrets=reveal).log
+        return "\n".join(line for line in log if "Method request headers" in line or "Endpoint request body" in line)
+
+    masked = request_lines(False)
+    assert "secret" not in masked and "key-1" not in masked
+    assert "Authorization=*************-token" in masked and '"X-Api-Key": "*****234567"' in masked
+    shown = request_lines(True)
+    assert "Bearer secret-token" in shown and "key-1234567" in shown
+
+
+def test_headers_given_both_ways_are_noted_in_the_log(simulate: Simulate, answer: str) -> None:
+    body = '{"statusCode": 200, "multiValueHeaders": {"X-A": ["multi"]}, "headers": {"x-a": "solo"}}'
+    result = simulate(PROXY, {"method": "POST", "body": body}, handler=answer)
+    assert result.response.headers["X-A"] == ["multi", "solo"]
+    assert any("gives X-A in headers and multiValueHeaders: both values are sent" in line for line in result.log)
+
+
+def test_an_invoke_api_that_does_not_answer_in_time_is_a_504(backend: Backend, simulate: Simulate) -> None:
+    backend.delay = 1.0
+    result = simulate({**PROXY, "timeoutInMillis": 100}, lambda_endpoint=backend.url)
+    assert result.response.status == 504
+
+
+def test_several_matching_patterns_pick_the_first_and_warn(simulate: Simulate, tmp_path: Path) -> None:
+    handler = write_handler(tmp_path, "fails", "def handler(event, context):\n    raise ValueError('four hundred')\n")
+    integration = {
+        **LOOKUP,
+        "responses": {"default": {"statusCode": "200"}, ".*four.*": {"statusCode": "405"}, ".+": {"statusCode": "502"}},
+    }
+    result = simulate(integration, handler=handler + ":handler")
+    assert result.response.status == 405
+    assert result.warnings == [
+        "test: 'four hundred' also matches '.+'; the first defined, '.*four.*', wins (AWS's rule between several "
+        "matches is unconfirmed)"
+    ]

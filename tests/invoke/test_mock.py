@@ -39,6 +39,8 @@ PETS = {
         ('{"status": 200}', None),
         ('{"statusCode": true}', None),
         ("", None),
+        ('{"statusCode": ' + "9" * 5000 + "}", None),  # more digits than Python reads
+        ("[" * 100_000 + '"statusCode": 200', 200),  # too deep for JSON, still read leniently
     ],
 )
 def test_mock_status(output: str, status: int | None) -> None:

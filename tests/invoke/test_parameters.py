@@ -39,7 +39,8 @@ def sources(response: Response | None = None) -> MappingSources:
         ("method.request.path.petId", ["7"]),
         ("method.request.querystring.tag", ["b"]),  # the last of repeats
         ("method.request.multivaluequerystring.tag", ["a", "b"]),
-        ("method.request.header.x-trace", ["abc"]),
+        ("method.request.header.X-Trace", ["abc"]),
+        ("method.request.header.x-trace", []),  # names match case-sensitively (spec §2.1, §12.10)
         ("method.request.multivalueheader.X-Multi", ["1,2"]),
         ("method.request.body.pets[0].name", ["Rex"]),
         ("method.request.body.pets[0].tags", ['["x"]']),
