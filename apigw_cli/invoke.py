@@ -382,7 +382,14 @@ class _Call:
                 f"the Lambda payload is not JSON ({error}); Lambda's Invoke API refuses it",
             ) from None
         url = self._function_identity().invoke_url()
-        self._log_endpoint(EndpointRequest("POST", url, self._lambda_request_headers(), shown or payload))
+        context, request = self.scope.context, self.request
+        headers = self._function_identity().request_headers(
+            account_id=context["accountId"],
+            api_id=context["apiId"],
+            route=f"{request.stage}/{request.method}{request.resource}",
+            trace_id=self._trace_id(),
+        )
+        self._log_endpoint(EndpointRequest("POST", url, headers, shown or payload))
         self.log.add(f"Sending request to {url}")
         started = time.monotonic()
         reply = function.invoke(payload, request_id=self.request_id, timeout_s=self.integration.timeout_ms / 1000)
@@ -451,23 +458,6 @@ class _Call:
             "X-Forwarded-For": [context["identity"]["sourceIp"]],
             "X-Forwarded-Port": ["443"],
             "X-Forwarded-Proto": ["https"],
-        }
-
-    def _lambda_request_headers(self) -> MultiValues:
-        """What the log shows API Gateway sending to Lambda (signing headers left out)."""
-        context, identity = self.scope.context, self._function_identity()
-        source_arn = (
-            f"arn:aws:execute-api:{identity.region}:{context['accountId']}:{context['apiId']}/"
-            f"{self.request.stage}/{self.request.method}{self.request.resource}"
-        )
-        return {
-            "x-amzn-apigateway-api-id": [context["apiId"]],
-            "Accept": ["application/json"],
-            "User-Agent": [f"AmazonAPIGateway_{context['apiId']}"],
-            "Host": [f"lambda.{identity.region}.amazonaws.com"],
-            "X-Amz-Source-Arn": [source_arn],
-            "X-Amzn-Trace-Id": [self._trace_id()],
-            "Content-Type": ["application/json"],
         }
 
     def _trace_id(self) -> str:

@@ -27,6 +27,7 @@ from apigw_cli.errors import InputError, UsageError
 from apigw_cli.gateway_responses import API_CONFIGURATION_ERROR, INTEGRATION_TIMEOUT
 from apigw_cli.integrations.base import EndpointRequest, ExecutionFailed
 from apigw_cli.integrations.http import send
+from apigw_cli.models import MultiValues
 from apigw_cli.vtl.context import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 
 BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
@@ -112,6 +113,19 @@ class FunctionIdentity:
     def invoke_url(self) -> str:
         """The endpoint request URI the execution log shows for a Lambda call (spec §11)."""
         return f"https://lambda.{self.region}.amazonaws.com/2015-03-31/functions/{self.arn}/invocations"
+
+    def request_headers(self, *, account_id: str, api_id: str, route: str, trace_id: str) -> MultiValues:
+        """The headers the log shows API Gateway sending to Lambda (signing headers left out);
+        ``route`` is ``stage/METHOD/resource``."""
+        return {
+            "x-amzn-apigateway-api-id": [api_id],
+            "Accept": ["application/json"],
+            "User-Agent": [f"AmazonAPIGateway_{api_id}"],
+            "Host": [f"lambda.{self.region}.amazonaws.com"],
+            "X-Amz-Source-Arn": [f"arn:aws:execute-api:{self.region}:{account_id}:{api_id}/{route}"],
+            "X-Amzn-Trace-Id": [trace_id],
+            "Content-Type": ["application/json"],
+        }
 
 
 @dataclass(frozen=True)
