@@ -98,23 +98,22 @@ def _method_request(parts: list[str], request: Request) -> list[str]:
         return _present(last_values(request.query).get(name))
     if location == "multivaluequerystring":
         return list(request.query.get(name, []))
-    if location == "header":
-        return _present(_last(request.headers.get(name)))
-    if location == "multivalueheader":
-        values = request.headers.get(name)
-        return [",".join(values)] if values else []
-    return _body(request.body_text(), name)
+    return _headers_or_body(location, name, request.headers, request.body_text())
 
 
 def _integration_response(parts: list[str], response: Response) -> list[str]:
-    location = parts[0]
-    name = parts[1] if len(parts) > 1 else ""
+    return _headers_or_body(parts[0], parts[1] if len(parts) > 1 else "", response.headers, response.body_text())
+
+
+def _headers_or_body(location: str, name: str, headers: MultiValues, body: str) -> list[str]:
+    """``header.NAME`` (the last value), ``multivalueheader.NAME`` (all, comma-joined), or
+    ``body[.PATH]``."""
+    values = headers.get(name)
     if location == "header":
-        return _present(_last(response.headers.get(name)))
+        return _present(values[-1] if values else None)
     if location == "multivalueheader":
-        values = response.headers.get(name)
         return [",".join(values)] if values else []
-    return _body(response.body_text(), name)
+    return _body(body, name)
 
 
 def _body(text: str, path: str) -> list[str]:
@@ -154,10 +153,6 @@ def _context_value(context: dict[str, Any], dotted: str) -> Any:
     if isinstance(value, dict):
         return json.dumps(value, separators=(",", ":"), default=str)
     return value
-
-
-def _last(values: list[str] | None) -> str | None:
-    return values[-1] if values else None
 
 
 def _present(value: Any) -> list[str]:

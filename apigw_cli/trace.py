@@ -11,8 +11,6 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 #: Headers whose values the log masks: AWS masks ``Authorization`` (spec §11); apigw also
 #: ``X-Api-Key``, so a log kept as a CI artifact holds no secret.
 _MASKED = frozenset({"authorization", "x-api-key"})
@@ -22,16 +20,13 @@ _VISIBLE_TAIL = 6
 
 
 def log_time(epoch_ms: int) -> str:
-    """``Thu Jan 01 00:00:00 UTC 2026``: Java's ``Date.toString()`` in UTC.
+    """``Thu Jan 01 00:00:00 UTC 2026``: Java's ``Date.toString()`` in UTC (Python runs in the
+    C locale, so the names are English).
 
     >>> log_time(1767225600000)
     'Thu Jan 01 00:00:00 UTC 2026'
     """
-    moment = time.gmtime(epoch_ms // 1000)
-    return (
-        f"{_DAYS[moment.tm_wday]} {_MONTHS[moment.tm_mon - 1]} {moment.tm_mday:02d} "
-        f"{moment.tm_hour:02d}:{moment.tm_min:02d}:{moment.tm_sec:02d} UTC {moment.tm_year}"
-    )
+    return time.strftime("%a %b %d %H:%M:%S UTC %Y", time.gmtime(epoch_ms // 1000))
 
 
 def java_map(values: Mapping[str, Any]) -> str:
