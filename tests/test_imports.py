@@ -43,7 +43,6 @@ def test_a_small_render_loads_only_the_engine(tmp_path: Path) -> None:
 
 def test_the_invoke_api_is_public() -> None:
     import apigw_cli
-
     from apigw_cli.invoke import invoke
 
     assert apigw_cli.invoke_integration is invoke
