@@ -23,7 +23,7 @@ typecheck: install
 
 test: lint typecheck
 	$(BIN)/pytest -q
-	$(BIN)/apigw test templates
+	$(BIN)/apigw test templates samples
 
 cov: install
 	$(BIN)/python -m pip install --quiet coverage

@@ -3,8 +3,9 @@ their expectations for ``apigw test --update``.
 
 A case file is a YAML (or JSON) list of mappings with ``id`` and ``kind``. Other YAML/JSON
 files under the searched paths (request samples, CloudFormation templates...) are not case
-files and are passed over. apigw also reads ``requestFile``/``responseFile`` (paths relative
-to the case file) as alternatives to the inline ``request``/``response``.
+files and are passed over. apigw also reads ``requestFile``, ``responseFile`` and
+``integrationFile`` (paths relative to the case file) as alternatives to the inline
+``request``, ``response`` and ``integration``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from apigw_cli.definitions.integration import Integration, integration_from_mapping
+from apigw_cli.definitions.integration import Integration, integration_from_mapping, load_integration
 from apigw_cli.documents import parse_json, parse_yaml, read_text
 from apigw_cli.errors import InputError, UsageError
 from apigw_cli.integrations.lambda_ import HandlerSpec
@@ -30,7 +31,7 @@ from apigw_cli.samples import (
 KINDS = ("render-request", "render-response", "invoke")
 CASE_KEYS = frozenset(
     {"id", "kind", "template", "templateFile", "request", "requestFile", "response", "responseFile",
-     "integration", "handler", "expect", "source", "notes", "skip"}
+     "integration", "integrationFile", "handler", "expect", "source", "notes", "skip"}
 )  # fmt: skip
 EXPECT_KEYS = frozenset({"status", "body", "json", "bodyPattern", "headers", "error"})
 #: Folders never searched for case files.
@@ -243,18 +244,21 @@ def _case(item: dict[str, Any], path: Path, line: int | None, index: int) -> Cas
         response = response_from_mapping(item["response"], f"{where}: response")
     if kind == "render-response" and response is None:
         raise InputError(f"{where}: a render-response case needs 'response' or 'responseFile'")
+    exclusive("integration", "integrationFile")
     integration = None
     if "integration" in item:
         integration = integration_from_mapping(item["integration"], f"{where}: integration")
+    elif "integrationFile" in item:
+        integration = load_integration(str(referenced("integrationFile", "integration file")))
     elif kind == "invoke":
-        raise InputError(f"{where}: an invoke case needs 'integration'")
+        raise InputError(f"{where}: an invoke case needs 'integration' or 'integrationFile'")
     handler = None
     if "handler" in item:
         if not isinstance(item["handler"], str):
             raise error("handler", "expected file.py:function or module:function")
         try:
             handler = HandlerSpec.parse(item["handler"], folder)
-        except UsageError as exc:
+        except (UsageError, InputError) as exc:
             raise error("handler", exc.message) from None
         if handler.file is not None:
             inputs.append(handler.file)

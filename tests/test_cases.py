@@ -92,7 +92,21 @@ def test_other_yaml_and_json_files_are_not_case_files(tmp_path: Path) -> None:
             "a render-request case needs 'template' or 'templateFile'",
         ),
         ("- {id: a, kind: render-response, template: x, expect: {body: x}}", "needs 'response' or 'responseFile'"),
-        ("- {id: a, kind: invoke, expect: {status: 200}}", "an invoke case needs 'integration'"),
+        ("- {id: a, kind: invoke, expect: {status: 200}}", "an invoke case needs 'integration' or 'integrationFile'"),
+        (
+            "- {id: a, kind: invoke, integration: {type: mock}, integrationFile: i.yaml, expect: {status: 200}}",
+            "'integration' and 'integrationFile' are mutually exclusive",
+        ),
+        ("- {id: a, kind: invoke, integrationFile: none.yaml, expect: {status: 200}}", "no such integration file"),
+        ("- {id: a, kind: invoke, integration: {type: lambda}, expect: {status: 200}}", "integration: key 'type'"),
+        (
+            "- {id: a, kind: invoke, integration: {type: aws_proxy}, handler: gone.py:h, expect: {status: 200}}",
+            "gone.py: no such handler file",
+        ),
+        (
+            "- {id: a, kind: invoke, integration: {type: aws_proxy}, handler: gone, expect: {status: 200}}",
+            "key 'handler': invalid handler 'gone'",
+        ),
         (
             "- {id: a, kind: render-request, template: x, request: {methd: GET}, expect: {body: x}}",
             "case 'a': request: unknown key 'methd'",
