@@ -345,7 +345,9 @@ class _Call:
             return canned
         self.log.add(f"Sending request to {endpoint.url}")
         started = time.monotonic()
-        backend = http.send(
+        from apigw_cli.integrations.http_client import send  # the network stack, only when it is used
+
+        backend = send(
             endpoint, timeout_s=self.integration.timeout_ms / 1000, insecure_tls=self.integration.insecure_tls
         )
         self._log_received(backend, latency_ms=int((time.monotonic() - started) * 1000))

@@ -26,7 +26,6 @@ from typing import IO, Any, Protocol
 from apigw_cli.errors import InputError, UsageError
 from apigw_cli.gateway_responses import API_CONFIGURATION_ERROR, INTEGRATION_TIMEOUT
 from apigw_cli.integrations.base import EndpointRequest, ExecutionFailed
-from apigw_cli.integrations.http import send
 from apigw_cli.models import MultiValues
 from apigw_cli.vtl.context import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 
@@ -457,6 +456,8 @@ class InvokeApiFunction:
             },
             payload,
         )
+        from apigw_cli.integrations.http_client import send  # the network stack, only when it is used
+
         answer = send(request, timeout_s=timeout_s)
         if answer.status != 200:
             raise ExecutionFailed(
