@@ -26,6 +26,12 @@ UNSUPPORTED_MEDIA_TYPE = GatewayResponseType(
 #: A request body a mapping cannot read (``method.request.body.x`` of a non-JSON body); the
 #: message is recorded for BAD_REQUEST_BODY, its use here follows LocalStack (unconfirmed).
 BAD_REQUEST_BODY = GatewayResponseType("BAD_REQUEST_BODY", 400, "Invalid request body", "BadRequestException")
+#: Bodies over 10 MB (spec §6.9, §9: not customizable; the message is unconfirmed).
+REQUEST_TOO_LARGE = GatewayResponseType(
+    "REQUEST_TOO_LARGE", 413, "HTTP content length exceeded 10485760 bytes.", "RequestTooLargeException"
+)
+#: API Gateway's payload limit (spec §6.9).
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
 API_CONFIGURATION_ERROR = GatewayResponseType(
     "API_CONFIGURATION_ERROR", 500, "Internal server error", "InternalServerErrorException"
 )

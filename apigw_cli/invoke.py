@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
+from typing import Any
 from urllib.parse import urlsplit
 
 from apigw_cli.definitions.integration import Integration, MappingTemplate, default_response
@@ -33,6 +34,8 @@ from apigw_cli.gateway_responses import (
     API_CONFIGURATION_ERROR,
     BAD_REQUEST_BODY,
     LAMBDA_PROXY_FAILURE,
+    MAX_PAYLOAD_BYTES,
+    REQUEST_TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
     gateway_response,
 )
@@ -57,7 +60,7 @@ from apigw_cli.integrations.lambda_proxy import (
     read_proxy_response_v2,
 )
 from apigw_cli.integrations.mock import mock_status
-from apigw_cli.models import InvokeResult, MultiValues, Request, Response, header_key, last_values
+from apigw_cli.models import InvokeResult, MultiValues, Request, Response, header_key, header_problem, last_values
 from apigw_cli.parameters import (
     IntegrationParameters,
     MappingError,
@@ -98,6 +101,10 @@ def invoke(integration: Integration, request: Request, options: InvokeOptions | 
     return _Call(integration, request, options or InvokeOptions()).run()
 
 
+class _TooLarge(Exception):
+    """The request body is over API Gateway's payload limit: 413 before anything runs."""
+
+
 class _Call:
     def __init__(self, integration: Integration, request: Request, options: InvokeOptions) -> None:
         self.integration = integration
@@ -123,7 +130,10 @@ class _Call:
         self.log.add(f"Method request body before transformations: {request.body_text()}")
         failure: str | None = None
         try:
+            if len(Payload(request.body or "", request.is_base64_encoded).raw()) > MAX_PAYLOAD_BYTES:
+                raise _TooLarge
             response = self._through_integration()
+            self._check_headers(response)
             self.log.add("Successfully completed execution")
         except ExecutionFailed as error:
             self.log.add(error.log_message)
@@ -135,6 +145,8 @@ class _Call:
         except MappingError as error:
             self.log.add(f"Execution failed: {error}")
             response = gateway_response(BAD_REQUEST_BODY)
+        except _TooLarge:
+            response = gateway_response(REQUEST_TOO_LARGE)
         response.headers = self._standard_headers(response)
         self.log.add(f"Method completed with status: {response.status}")
         return InvokeResult(response, self.log.lines, self.log.elapsed_ms(), failure, self.warnings)
@@ -330,7 +342,7 @@ class _Call:
             headers = http.integration_request_headers(
                 parameters.headers,
                 content_type=request.header("Content-Type") if sends_body else None,
-                api_id=self.scope.context["apiId"],
+                api_id=self._context_text("apiId"),
                 trace_id=self._trace_id(),
             )
         if not sends_body:
@@ -375,8 +387,8 @@ class _Call:
         """Invoke the function with ``payload`` (the log shows ``shown`` instead, if given):
         its reply and how long it took, in ms."""
         function = self._function()
-        try:
-            json.loads(payload)
+        try:  # as Lambda's Invoke API checks it: any JSON, however long its numbers
+            json.loads(payload, parse_int=str)
         except (ValueError, RecursionError) as error:
             raise ExecutionFailed(
                 API_CONFIGURATION_ERROR,
@@ -384,10 +396,10 @@ class _Call:
                 f"the Lambda payload is not JSON ({error}); Lambda's Invoke API refuses it",
             ) from None
         url = self._function_identity().invoke_url()
-        context, request = self.scope.context, self.request
+        request = self.request
         headers = self._function_identity().request_headers(
-            account_id=context["accountId"],
-            api_id=context["apiId"],
+            account_id=self._context_text("accountId"),
+            api_id=self._context_text("apiId"),
             route=f"{request.stage}/{request.method}{request.resource}",
             trace_id=self._trace_id(),
         )
@@ -451,13 +463,31 @@ class _Call:
 
     # -- headers and log ----------------------------------------------------------------------
 
+    def _context_text(self, *keys: str) -> str:
+        """A ``$context`` value as header text; a request may have set it to anything."""
+        value: Any = self.scope.context
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return "" if value is None else str(value)
+
+    def _check_headers(self, response: Response) -> None:
+        """A header that would forge others (a line break from a template or a mapping) is
+        refused (unconfirmed how AWS words it)."""
+        for name, values in response.headers.items():
+            problem = next(filter(None, (header_problem(name, value) for value in values)), None)
+            if problem is not None:
+                raise ExecutionFailed(
+                    API_CONFIGURATION_ERROR,
+                    "Execution failed due to configuration error: Invalid header",
+                    f"{self.integration.source}: the method response {problem}",
+                )
+
     def _added_headers(self) -> MultiValues:
         """Headers API Gateway adds to what the client sent (proxy integrations, spec §7.1)."""
-        context = self.scope.context
         return {
-            "Host": [context["domainName"]],
+            "Host": [self._context_text("domainName")],
             "X-Amzn-Trace-Id": [self._trace_id()],
-            "X-Forwarded-For": [context["identity"]["sourceIp"]],
+            "X-Forwarded-For": [self._context_text("identity", "sourceIp")],
             "X-Forwarded-Port": ["443"],
             "X-Forwarded-Proto": ["https"],
         }

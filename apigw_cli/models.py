@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -98,6 +99,25 @@ def header_key(headers: Mapping[str, T], name: str) -> str:
     """
     wanted = name.lower()
     return next((key for key in headers if key.lower() == wanted), name)
+
+
+#: What a header name may be (an HTTP token), and what a value may not hold.
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_BAD_IN_VALUE = re.compile(r"[\r\n\x00]")
+
+
+def header_problem(name: str, value: str) -> str | None:
+    r"""Why HTTP cannot carry this header (a line break in it, a name that is not a token), or
+    ``None``: API Gateway refuses such a header rather than let it forge others.
+
+    >>> header_problem("X-A", "1"), header_problem("X-A", "1\r\nX-B: 2"), header_problem("X A", "1")
+    (None, 'header X-A: the value holds a line break or NUL', "header 'X A': not a valid header name")
+    """
+    if not _HEADER_NAME.fullmatch(name):
+        return f"header {name!r}: not a valid header name"
+    if _BAD_IN_VALUE.search(value):
+        return f"header {name}: the value holds a line break or NUL"
+    return None
 
 
 def decode_body(body: str | None, is_base64_encoded: bool) -> str:

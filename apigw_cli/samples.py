@@ -16,7 +16,7 @@ from typing import Any
 
 from apigw_cli.documents import kind_of, load_document
 from apigw_cli.errors import InputError, UsageError
-from apigw_cli.models import MultiValues, Request, Response
+from apigw_cli.models import MultiValues, Request, Response, header_problem
 from apigw_cli.vtl.context import OVERRIDE_KEYS
 
 REQUEST_KEYS = frozenset(
@@ -253,9 +253,14 @@ def response_from_mapping(data: Any, source: str) -> Response:
     if not re.fullmatch(r"[1-5][0-9][0-9]", status_text):
         raise fields.error("status", f"expected an HTTP status from 100 to 599, got {status_text!r}")
     body, is_base64 = _body(fields)
+    headers = fields.multi("headers", "multiValueHeaders", fold_case=True)
+    for name, values in headers.items():
+        problem = next(filter(None, (header_problem(name, value) for value in values)), None)
+        if problem is not None:
+            raise fields.error(f"headers.{name}", f"HTTP cannot carry it: {problem}")
     return Response(
         status=int(status_text),
-        headers=fields.multi("headers", "multiValueHeaders", fold_case=True),
+        headers=headers,
         body=body or "",
         is_base64_encoded=is_base64,
     )

@@ -44,6 +44,8 @@ Examples:
 #: OpenAPI writes them (kept here so that --help loads nothing else).
 TYPES = ("mock", "http", "http_proxy", "aws", "aws_proxy")
 PAYLOAD_FORMATS = ("1.0", "2.0")
+#: Lambda's longest function timeout.
+MAX_FUNCTION_TIMEOUT_S = 900.0
 BACKEND = "Backend"
 
 
@@ -112,8 +114,7 @@ def invoke(
         typer.Option(
             "--function-timeout",
             metavar="SECONDS",
-            min=0.01,
-            help="The function's own timeout (Lambda's default: 3).",
+            help="The function's own timeout (Lambda's default: 3; at most 900).",
             rich_help_panel=BACKEND,
         ),
     ] = 3.0,
@@ -146,6 +147,8 @@ def invoke(
         raise UsageError(f"--type {integration_type!r}: expected one of {', '.join(TYPES)}")
     if payload_format is not None and payload_format not in PAYLOAD_FORMATS:
         raise UsageError(f"--payload-format {payload_format!r}: expected 1.0 or 2.0")
+    if not 0.001 <= function_timeout <= MAX_FUNCTION_TIMEOUT_S:  # NaN too
+        raise UsageError(f"--function-timeout {function_timeout}: expected seconds from 0.001 to 900 (Lambda's limit)")
     if handler is not None and lambda_endpoint is not None:
         raise UsageError("--handler and --lambda-endpoint are alternatives; give one")
     inputs.check(

@@ -19,9 +19,11 @@ TYPES = ("MOCK", "HTTP", "HTTP_PROXY", "AWS", "AWS_PROXY")
 PASSTHROUGH_BEHAVIORS = ("WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER")
 CONTENT_HANDLINGS = ("CONVERT_TO_TEXT", "CONVERT_TO_BINARY")
 PAYLOAD_FORMATS = ("1.0", "2.0")
-#: PutIntegration's default and bounds (spec §6.9, §10.1).
+#: PutIntegration's default and bounds (spec §6.9, §10.1): 50 ms to 29 s, more for Regional
+#: APIs by quota request; apigw accepts up to Lambda's own 15 minutes.
 DEFAULT_TIMEOUT_MS = 29_000
 MIN_TIMEOUT_MS = 50
+MAX_TIMEOUT_MS = 900_000
 
 _OPENAPI_KEYS = frozenset(
     {"type", "uri", "httpMethod", "credentials", "requestParameters", "requestTemplates", "passthroughBehavior",
@@ -207,8 +209,10 @@ class _Reader:
         if "type" not in self.data:
             raise DefinitionError(f"{self.source}: the integration needs a 'type' ({', '.join(TYPES).lower()})")
         timeout = self.data.get("timeoutInMillis", DEFAULT_TIMEOUT_MS)
-        if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < MIN_TIMEOUT_MS:
-            raise self.error("timeoutInMillis", f"expected milliseconds, at least {MIN_TIMEOUT_MS}, got {timeout!r}")
+        if not isinstance(timeout, int) or isinstance(timeout, bool) or not MIN_TIMEOUT_MS <= timeout <= MAX_TIMEOUT_MS:
+            raise self.error(
+                "timeoutInMillis", f"expected milliseconds from {MIN_TIMEOUT_MS} to {MAX_TIMEOUT_MS}, got {timeout!r}"
+            )
         tls = self.data.get("tlsConfig") or {}
         if not isinstance(tls, dict):
             raise self.error("tlsConfig", f"expected a mapping, got {kind_of(tls)}")

@@ -45,12 +45,29 @@ def endpoint_url(uri: str, path: dict[str, str], stage_variables: dict[str, str]
         raise invalid_endpoint(
             f"the uri's {{{name}}} has no value: map integration.request.path.{name} in requestParameters"
         )
-    url = URI_PATH_VARIABLE.sub(lambda match: quote(unquote(path[match.group(1)]), safe=_PATH_SAFE), url)
+    url = URI_PATH_VARIABLE.sub(lambda match: url_quote(unquote(path[match.group(1)]), _PATH_SAFE), url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # an unclosed IPv6 bracket...
+        raise invalid_endpoint(f"invalid endpoint address {url!r}: {exc}") from None
     if not query:
         return url
-    parts = urlsplit(url)
-    extra = "&".join(f"{quote(name, safe='')}={quote(value, safe='')}" for name, value in query)
+    extra = "&".join(f"{url_quote(name)}={url_quote(value)}" for name, value in query)
     return urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
+
+
+def url_quote(text: str, safe: str = "") -> str:
+    r"""Percent-encode ``text`` as UTF-8; bytes a command line could not decode are encoded as
+    they were given, and lone surrogates as ``?``.
+
+    >>> url_quote("a b/é"), url_quote("x\udcff")
+    ('a%20b%2F%C3%A9', 'x%FF')
+    """
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "replace")
+    return quote(raw, safe=safe)
 
 
 def integration_request_headers(

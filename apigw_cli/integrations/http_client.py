@@ -16,13 +16,18 @@ import ssl
 import threading
 import urllib.parse
 
-from apigw_cli.gateway_responses import API_CONFIGURATION_ERROR, INTEGRATION_FAILURE, INTEGRATION_TIMEOUT
+from apigw_cli.gateway_responses import (
+    API_CONFIGURATION_ERROR,
+    INTEGRATION_FAILURE,
+    INTEGRATION_TIMEOUT,
+    MAX_PAYLOAD_BYTES,
+)
 from apigw_cli.integrations.base import EndpointRequest, ExecutionFailed
 from apigw_cli.integrations.http import invalid_endpoint
 from apigw_cli.models import MultiValues, Response
 
-#: API Gateway's payload limit (spec §6.9); a larger backend answer is refused (unconfirmed how).
-MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+#: A backend answer larger than API Gateway's payload limit is refused (unconfirmed how).
+MAX_RESPONSE_BYTES = MAX_PAYLOAD_BYTES
 _CHUNK = 64 * 1024
 
 
@@ -33,16 +38,15 @@ def send(request: EndpointRequest, *, timeout_s: float, insecure_tls: bool = Fal
 
     Redirects are not followed: API Gateway hands a 3xx to the integration response.
     """
-    parts = urllib.parse.urlsplit(request.url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise invalid_endpoint(f"invalid endpoint address {request.url!r}: expected an http:// or https:// URL")
     try:
-        port = parts.port
+        parts = urllib.parse.urlsplit(request.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("expected an http:// or https:// URL")
         host = parts.netloc.rpartition("@")[2]
         host = host if host.isascii() else host.encode("idna").decode("ascii")
-    except (ValueError, UnicodeError):
-        raise invalid_endpoint(f"invalid endpoint address {request.url!r}") from None
-    connection = _connection(parts.scheme, parts.hostname, port, timeout_s, insecure_tls)
+        connection = _connection(parts.scheme, parts.hostname, parts.port, timeout_s, insecure_tls)
+    except (ValueError, UnicodeError, http.client.InvalidURL) as exc:
+        raise invalid_endpoint(f"invalid endpoint address {request.url!r}: {exc}") from None
     watchdog = _Watchdog(connection, timeout_s)
     try:
         try:
@@ -169,6 +173,8 @@ def _read(answer: http.client.HTTPResponse) -> bytes:
             limit = MAX_RESPONSE_BYTES // (1024 * 1024)
             raise http.client.HTTPException(f"the endpoint response is larger than {limit} MB")
         chunks.append(chunk)
+    if answer.length:  # the connection closed before the Content-Length it announced
+        raise http.client.IncompleteRead(b"".join(chunks), answer.length)
     return b"".join(chunks)
 
 
@@ -194,6 +200,8 @@ def _describe(exc: BaseException) -> str:
         return "the connection was reset"
     if isinstance(exc, http.client.RemoteDisconnected):
         return "the server closed the connection without answering"
+    if isinstance(exc, http.client.IncompleteRead):
+        return f"the connection closed {exc.expected} bytes before the end of the answer"
     if isinstance(exc, http.client.BadStatusLine):
         return f"not an HTTP answer: {str(exc)[:80]!r}"
     return str(exc) or type(exc).__name__

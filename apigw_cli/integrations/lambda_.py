@@ -250,7 +250,9 @@ class LocalHandler:
             "PYTHONDONTWRITEBYTECODE": "1",
         }
 
-    def _reply(self, outcome: bytes, returncode: int | None, request_id: str, log: str) -> LambdaReply:
+    def _reply(self, outcome: bytes | None, returncode: int | None, request_id: str, log: str) -> LambdaReply:
+        if outcome is None:  # more than the outcome reader keeps: far over Lambda's limit
+            return _failed(_too_large(), log, self.spec.text)
         if not outcome:
             error = {
                 "errorType": "Runtime.ExitError",
@@ -268,18 +270,20 @@ class LocalHandler:
         else:  # a lone surrogate (Python allows it in text) goes out as "?", as Java writes it
             payload = result["payload"].encode("utf-8", errors="replace")
         if len(payload) > MAX_PAYLOAD_BYTES:
-            error = {
-                "errorType": "Function.ResponseSizeTooLarge",
-                "errorMessage": "Response payload size exceeded maximum allowed payload size "
-                f"({MAX_PAYLOAD_BYTES} bytes).",
-            }
-            return _failed(error, log, self.spec.text)
+            return _failed(_too_large(), log, self.spec.text)
         return LambdaReply(payload, None, log)
 
 
 #: How Lambda words the signals that commonly end a runtime (Go's names).
 _SIGNAL_NAMES = {signal.SIGKILL: "killed", signal.SIGSEGV: "segmentation fault", signal.SIGABRT: "aborted",
                  signal.SIGTERM: "terminated", signal.SIGBUS: "bus error"}  # fmt: skip
+
+
+def _too_large() -> dict[str, str]:
+    return {
+        "errorType": "Function.ResponseSizeTooLarge",
+        "errorMessage": f"Response payload size exceeded maximum allowed payload size ({MAX_PAYLOAD_BYTES} bytes).",
+    }
 
 
 def _outcome_document(outcome: bytes) -> dict[str, Any] | None:
@@ -387,8 +391,11 @@ class _Run:
     def log(self) -> str:
         return self._log.text()
 
-    def outcome(self) -> bytes:
-        """The outcome document, without the readiness byte before it."""
+    def outcome(self) -> bytes | None:
+        """The outcome document, without the readiness byte before it; ``None`` when it was
+        longer than the reader keeps."""
+        if self._outcome.truncated:
+            return None
         return self._outcome.data().removeprefix(READY)
 
 

@@ -168,7 +168,12 @@ def run(job: dict[str, Any], ready: Any) -> dict[str, Any]:
     timeout_s = job["timeoutMs"] / 1000
     deadline = time.monotonic() + timeout_s
     context = LambdaContext(job["context"], deadline)
-    event = json.loads(job["payload"])
+    try:
+        event = json.loads(job["payload"])
+    except (ValueError, RecursionError) as exc:  # e.g. an integer longer than Python reads
+        return error_outcome(
+            "Runtime.UnmarshalError", f"Unable to unmarshal input: {exc}", request_id, [], job["handler"]
+        )
 
     def stop(signum: int, frame: Any) -> None:
         raise FunctionTimedOut
@@ -186,7 +191,7 @@ def run(job: dict[str, Any], ready: Any) -> dict[str, Any]:
         signal.setitimer(signal.ITIMER_REAL, 0)
     try:
         return marshal(result)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         return error_outcome(
             "Runtime.MarshalError", f"Unable to marshal response: {exc}", request_id, [], job["handler"]
         )
@@ -202,6 +207,11 @@ def main() -> None:
     with os.fdopen(int(sys.argv[2]), "wb", buffering=0) as sink:
         outcome = run(job, lambda: sink.write(READY))
         sink.write(json.dumps(outcome).encode("utf-8"))
+    # The answer is out: end now, as Lambda freezes the sandbox once the handler returns,
+    # without waiting for threads or exit hooks the handler left behind.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

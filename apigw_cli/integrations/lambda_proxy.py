@@ -8,10 +8,10 @@ import base64
 import json
 import re
 from typing import Any
-from urllib.parse import quote
 
 from apigw_cli.documents import kind_of
-from apigw_cli.models import MultiValues, Request, Response, header_key, last_values
+from apigw_cli.integrations.http import url_quote
+from apigw_cli.models import MultiValues, Request, Response, header_key, header_problem, last_values
 
 #: The only keys a payload 1.0 proxy response may have (spec §7.3).
 RESPONSE_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"})
@@ -124,13 +124,15 @@ def proxy_event_v2(request: Request, context: dict[str, Any], headers: MultiValu
             joined[name.lower()] = ",".join([joined[name.lower()], *values] if name.lower() in joined else values)
     raw_path = request.path if request.stage == "$default" else f"/{request.stage}{request.path}"
     route_key = f"{request.method} {request.resource}"
-    identity = context.get("identity") or {}
+    identity = context.get("identity")
+    if not isinstance(identity, dict):
+        identity = {}
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route_key,
         "rawPath": raw_path,
         "rawQueryString": "&".join(
-            f"{_quote(name)}={_quote(value)}" for name, values in request.query.items() for value in values
+            f"{url_quote(name)}={url_quote(value)}" for name, values in request.query.items() for value in values
         ),
     }
     if cookies:
@@ -164,10 +166,6 @@ def proxy_event_v2(request: Request, context: dict[str, Any], headers: MultiValu
     if request.stage_variables:
         event["stageVariables"] = dict(request.stage_variables)
     return event
-
-
-def _quote(text: str) -> str:
-    return quote(text, safe="")
 
 
 def read_proxy_response_v1(payload: bytes, *, binary_accept: bool) -> tuple[Response, list[str]]:
@@ -231,10 +229,16 @@ def _set_base64(response: Response) -> None:
 
 
 def _json(payload: bytes) -> Any:
+    """The answer as JSON: UTF-8, and no ``NaN`` (JSON has none; API Gateway's parser refuses
+    it, unconfirmed)."""
     try:
-        return json.loads(payload)
+        return json.loads(payload.decode("utf-8"), parse_constant=_no_constant)
     except (ValueError, RecursionError):
         raise MalformedProxyResponse("the function's answer is not JSON") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _status(value: Any) -> int:
@@ -272,7 +276,12 @@ def _multi_value_headers(value: Any) -> MultiValues:
 def _header_text(name: Any, value: Any) -> str:
     """A header value: text, or a number or boolean as its JSON text (``true``, recorded)."""
     if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return str(value)
-    raise MalformedProxyResponse(f"header {name!r} must be a string, not {kind_of(value)}")
+        text = "true" if value else "false"
+    elif isinstance(value, str | int | float):
+        text = str(value)
+    else:
+        raise MalformedProxyResponse(f"header {name!r} must be a string, not {kind_of(value)}")
+    problem = header_problem(str(name), text)
+    if problem is not None:  # refused rather than let it forge headers (unconfirmed how AWS words it)
+        raise MalformedProxyResponse(problem)
+    return text

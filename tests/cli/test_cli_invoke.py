@@ -209,3 +209,16 @@ def test_the_commands_lists_are_the_cores() -> None:
 
     assert [name.upper() for name in TYPES] == list(integration.TYPES)
     assert PAYLOAD_FORMATS == integration.PAYLOAD_FORMATS
+
+
+def test_a_function_timeout_out_of_lambdas_range_is_bad_usage(runner: CliRunner) -> None:
+    for value in ("nan", "inf", "0", "1e10"):
+        code, _, err = run(runner, "--type", "aws_proxy", "--handler", f"{PETS}:proxy", "--function-timeout", value)
+        assert code == ExitStatus.USAGE and "expected seconds from 0.001 to 900" in err
+
+
+def test_a_response_file_with_a_forged_header_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    response = write(tmp_path, "r.json", '{"status": 200, "headers": {"Content-Type": "text/html\\r\\nSet-Cookie: x"}}')
+    code, out, err = run(runner, "--type", "http_proxy", "--uri", "http://127.0.0.1:9/", "--backend-response", response)
+    assert (code, out) == (ExitStatus.INPUT, "")
+    assert "key 'headers.Content-Type': HTTP cannot carry it" in err

@@ -92,7 +92,11 @@ def test_a_file_wrapped_in_its_openapi_key_reads(tmp_path: Path) -> None:
         ({"uri": "x"}, "x: the integration needs a 'type'"),
         ({"type": "lambda"}, "x: key 'type': expected one of MOCK, HTTP, HTTP_PROXY, AWS, AWS_PROXY, got 'lambda'"),
         ({"type": "mock", "passthroughBehavior": "sometimes"}, "key 'passthroughBehavior': expected one of"),
-        ({"type": "mock", "timeoutInMillis": 10}, "key 'timeoutInMillis': expected milliseconds, at least 50, got 10"),
+        (
+            {"type": "mock", "timeoutInMillis": 10},
+            "key 'timeoutInMillis': expected milliseconds from 50 to 900000, got 10",
+        ),
+        ({"type": "mock", "timeoutInMillis": 10**13}, "key 'timeoutInMillis': expected milliseconds from 50"),
         ({"type": "mock", "responses": {"default": {"statusCode": "2000"}}}, "key 'responses.default.statusCode'"),
         ({"type": "mock", "responses": {"default": {"status": "200"}}}, "key 'responses.default.status': unknown key"),
         (

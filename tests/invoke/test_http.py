@@ -260,3 +260,53 @@ def test_a_body_mapping_of_a_body_that_is_not_json_is_a_400(backend: Backend, si
     nested = simulate(integration, {"method": "POST", "body": "[" * 100_000})
     assert nested.response.status == 400
     assert backend.received == []
+
+
+def test_a_body_shorter_than_announced_is_a_network_error(backend: Backend, simulate: Simulate) -> None:
+    backend.raw = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"
+    result = simulate({"type": "http_proxy", "httpMethod": "GET", "uri": backend.url + "/"})
+    assert result.response.status == 504
+    assert result.failure is not None and "closed 97 bytes before the end of the answer" in result.failure
+
+
+@pytest.mark.parametrize("uri", ["http://[::1/", "http://x y/", "ftp://host/"])
+def test_an_address_that_cannot_be_called_is_a_500(simulate: Simulate, uri: str) -> None:
+    result = simulate({"type": "http_proxy", "httpMethod": "GET", "uri": uri})
+    assert result.response.status == 500
+    assert result.failure is not None and "invalid endpoint address" in result.failure
+
+
+def test_bytes_a_command_line_could_not_decode_are_sent_as_given(backend: Backend, simulate: Simulate) -> None:
+    simulate(
+        {"type": "http_proxy", "httpMethod": "GET", "uri": backend.url + "/"}, {"query": {"x": "\udcff", "y": "\ud800"}}
+    )
+    assert backend.received[0].target == "/?x=%FF&y=%3F"
+
+
+def test_a_request_over_10_mb_is_refused_with_413(simulate: Simulate) -> None:
+    result = simulate({"type": "mock"}, {"method": "POST", "body": "x" * (10 * 1024 * 1024 + 1)})
+    assert (result.response.status, result.response.body) == (
+        413,
+        '{"message":"HTTP content length exceeded 10485760 bytes."}',
+    )
+
+
+def test_a_header_a_template_breaks_across_lines_is_refused(simulate: Simulate) -> None:
+    integration = {
+        "type": "mock",
+        "requestTemplates": {"application/json": '{"statusCode": 200}'},
+        "responses": {"default": {"statusCode": "200", "responseTemplates": {
+            "application/json": '#set($context.responseOverride.header.X-A = "v\r\nSet-Cookie: forged")'}}},
+    }  # fmt: skip
+    result = simulate(integration)
+    assert result.response.status == 500
+    assert "Set-Cookie" not in result.response.headers
+    assert result.failure is not None and "the value holds a line break" in result.failure
+
+
+def test_odd_context_values_are_still_text_in_headers(backend: Backend, simulate: Simulate) -> None:
+    simulate(
+        {"type": "http_proxy", "httpMethod": "GET", "uri": backend.url + "/"},
+        {"context": {"identity": "x", "apiId": 5}},
+    )
+    assert backend.received[0].header("X-Forwarded-For") == ""

@@ -467,3 +467,52 @@ def test_several_matching_patterns_pick_the_first_and_warn(simulate: Simulate, t
         "test: 'four hundred' also matches '.+'; the first defined, '.*four.*', wins (AWS's rule between several "
         "matches is unconfirmed)"
     ]
+
+
+def test_a_function_that_leaves_work_behind_still_answers_at_once(simulate: Simulate, tmp_path: Path) -> None:
+    """Lambda freezes the sandbox when the handler returns: threads and exit hooks left
+    running do not delay the answer."""
+    source = (
+        "import atexit, threading, time\n\n"
+        "def handler(event, context):\n"
+        "    threading.Thread(target=time.sleep, args=(30,)).start()\n"
+        "    atexit.register(time.sleep, 30)\n"
+        "    return {'statusCode': 204}\n"
+    )
+    started = time.monotonic()
+    result = simulate(PROXY, handler=write_handler(tmp_path, "lingers", source) + ":handler")
+    assert result.response.status == 204
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("result", "error_type"),
+    [("'x' * 13_000_000", "Function.ResponseSizeTooLarge"), ("nested(5000)", "Runtime.MarshalError")],
+)
+def test_answers_lambda_cannot_return_are_function_errors(
+    simulate: Simulate, tmp_path: Path, result: str, error_type: str
+) -> None:
+    nested = (
+        "def nested(depth):\n    value = []\n    for _ in range(depth):\n        value = [value]\n    return value\n\n"
+    )
+    handler = write_handler(tmp_path, "odd", f"{nested}def handler(event, context):\n    return {result}\n")
+    outcome = simulate(PROXY, handler=handler + ":handler")
+    assert outcome.response.status == 502
+    assert outcome.failure is not None and error_type in outcome.failure
+
+
+def test_a_payload_python_cannot_read_is_an_unmarshal_error(simulate: Simulate) -> None:
+    integration = {**LOOKUP, "requestTemplates": {"application/json": '{"petId": ' + "9" * 5000 + "}"}}
+    result = simulate(
+        {**integration, "responses": {"default": {"statusCode": "200"}}}, handler=f"{SAMPLES / 'pets.py'}:lookup"
+    )
+    assert json.loads(result.response.body)["errorType"] == "Runtime.UnmarshalError"
+
+
+@pytest.mark.parametrize(
+    "answer_body",
+    ['{"statusCode": 200, "headers": {"X-A": "1\\r\\nX-B: 2"}}', '{"statusCode": 200, "headers": {"X": NaN}}'],
+)
+def test_headers_http_cannot_carry_make_the_answer_malformed(simulate: Simulate, answer: str, answer_body: str) -> None:
+    result = simulate(PROXY, {"method": "POST", "body": answer_body}, handler=answer)
+    assert result.response.status == 502
