@@ -74,6 +74,24 @@ def write_json(document: Any, streams: Streams | None = None) -> None:
     _stdout(streams).write(_encodable(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)) + "\n")
 
 
+def write_yaml(document: Any, streams: Streams | None = None) -> None:
+    """One YAML document on stdout; text with new lines as literal blocks (``|``), as a person
+    would write a template into a definition."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = "|" if "\n" in value and value == value.rstrip(" ") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    streams = streams or Streams()
+    dumped = yaml.dump(document, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=2**31)
+    _stdout(streams).write(_encodable(dumped))
+
+
 def write_http_response(response: Response, streams: Streams | None = None) -> None:
     """A method response as ``curl -i`` shows it: status line, headers, a blank line, then
     the body byte for byte (binary bodies too)."""

@@ -122,9 +122,9 @@ def _root(
 
 
 def _register() -> None:
-    from apigw_cli.cli import diff, invoke, render, templates, test
+    from apigw_cli.cli import diff, invoke, render, soap, templates, test
 
-    for command in (render, diff, test, invoke, templates):
+    for command in (render, diff, test, invoke, soap, templates):
         command.register(app)
 
 

@@ -6,13 +6,19 @@ hostile document (billion laughs, external entities) is refused or read literall
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
 
 
 class XmlError(ValueError):
-    """Text that is not well-formed XML."""
+    """Text that is not well-formed XML, with where the parser stopped when it knows."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
 
 
 @dataclass(frozen=True)
@@ -45,11 +51,17 @@ def _parser(keep_blank_text: bool) -> etree.XMLParser:
 
 def parse_xml(text: str, *, keep_blank_text: bool = False) -> XmlNode:
     """Parse ``text``; whitespace-only text between elements is dropped unless asked."""
+    return _node(parse_element(text, keep_blank_text=keep_blank_text))
+
+
+def parse_element(text: str, *, keep_blank_text: bool = False) -> etree._Element:
+    """Parse ``text`` with the hardened parser into lxml's tree (for :mod:`apigw_cli.soap`)."""
     try:
-        root = etree.fromstring(text.encode("utf-8", errors="replace"), _parser(keep_blank_text))
+        return etree.fromstring(text.encode("utf-8", errors="replace"), _parser(keep_blank_text))
     except etree.XMLSyntaxError as exc:
-        raise XmlError(str(exc)) from None
-    return _node(root)
+        line, column = exc.position if exc.position else (None, None)
+        message = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
+        raise XmlError(message, line, column) from None
 
 
 def _node(element: etree._Element) -> XmlNode:

@@ -1,0 +1,226 @@
+"""The request mapping template that builds, inside API Gateway, the envelope
+``apigw soap to-xml`` writes (``apigw soap template``), and the integration settings to use
+with it.
+
+The template follows the JSON's shape (from a sample, a schema, or both), guards every key
+with ``containsKey`` so that a missing one is left out as ``to-xml`` leaves it out, tells
+``null`` from ``""`` with ``$input.json`` (AWS's VTL treats them as equal), and escapes every
+value with Java string methods, since API Gateway has no XML escape helper. Numbers and
+booleans print as ``$input.path`` gives them, which is what ``to-xml`` writes too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from apigw_cli.errors import InputError
+from apigw_cli.soap.convert import XML_DECLARATION, XML_NAMESPACE
+from apigw_cli.soap.envelope import (
+    ENVELOPE_PREFIX,
+    NOT_IN_XML,
+    ElementDecl,
+    EnvelopeOptions,
+    element_namespace,
+    envelope_namespaces,
+    layout,
+    namespace_declarations,
+)
+
+#: The escaping macros: characters XML cannot carry are dropped (as ``to-xml`` drops them),
+#: markup characters escaped, and line breaks kept as references (a parser would otherwise
+#: turn a CR into a LF). Attribute values also keep tabs and new lines as references.
+MACROS = f"""\
+#macro(xmltext $value)$value.toString().replaceAll("{NOT_IN_XML}", "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replaceAll("\\r", "&#13;")#end
+#macro(xmlattr $value)$value.toString().replaceAll("{NOT_IN_XML}", "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replaceAll("\\t", "&#9;").replaceAll("\\n", "&#10;").replaceAll("\\r", "&#13;")#end
+"""  # noqa: E501 - a macro is one line, or its new lines would be output
+
+
+@dataclass
+class _Emitter:
+    options: EnvelopeOptions
+    lines: list[str] = field(default_factory=list)
+    counter: int = 0
+
+    def variable(self, stem: str) -> str:
+        self.counter += 1
+        return f"${stem}{self.counter}"
+
+
+def soap_template(options: EnvelopeOptions, *, sample: Any = None, schema: ElementDecl | None = None) -> str:
+    """A VTL request template: the envelope of ``to-xml`` for whatever JSON the client sends
+    in the shape of ``sample`` (or of ``schema``)."""
+    if sample is None and schema is None:
+        raise InputError("the template needs the JSON's shape: give a sample (--sample) or a schema (--wsdl)")
+    if sample is not None and not isinstance(sample, dict):
+        raise InputError("the sample must be a JSON object: its keys become the elements of the operation")
+    shape = sample if sample is not None else _shape_of(schema)
+    emitter = _Emitter(options)
+    version = options.version
+    namespaces = envelope_namespaces(options, schema)
+    declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in namespaces.items())
+    header = [
+        f"## SOAP {version.name} request for {options.operation} ({options.namespace}), made by apigw soap template.",
+        "## Values are escaped for XML by the macros; keys missing from the JSON are left out, nulls are xsi:nil.",
+        MACROS.rstrip("\n"),
+        XML_DECLARATION.rstrip("\n"),
+        f"<{ENVELOPE_PREFIX}:Envelope {declarations}>",
+        f"  <{ENVELOPE_PREFIX}:Body>",
+    ]
+    emitter.lines.extend(header)
+    root = emitter.variable("m")
+    emitter.lines.append(f"#set({root} = $input.path('$'))")
+    scope = {**namespaces, "xml": XML_NAMESPACE}
+    _Element(emitter, options.operation, root, ["$"], schema, scope).write(shape, "    ")
+    emitter.lines.extend([f"  </{ENVELOPE_PREFIX}:Body>", f"</{ENVELOPE_PREFIX}:Envelope>"])
+    return "\n".join(emitter.lines) + "\n"
+
+
+def _shape_of(decl: ElementDecl | None) -> Any:
+    """A sample built from a schema: one of each element, ``""`` for text."""
+    if decl is None or decl.children is None:
+        return ""
+    shape: dict[str, Any] = {f"@{name}": "" for name in decl.attributes}
+    for child in decl.children:
+        value = _shape_of(child)
+        shape[child.name] = [value] if child.repeats else value
+    return shape
+
+
+@dataclass
+class _Element:
+    """One element of the template: where its value is (a map variable and a JSON path)."""
+
+    emitter: _Emitter
+    key: str
+    #: The VTL expression of the value (``$m1``, ``$m1.get('k')``, ``$e2``).
+    value: str
+    #: JSON path parts to the value, for ``$input.json`` (``['k']``, ``[$i2]``).
+    path: list[str]
+    decl: ElementDecl | None
+    scope: dict[str, str]
+
+    @property
+    def json_path(self) -> str:
+        return "".join(self.path)
+
+    def tag(self, scope: dict[str, str]) -> str:
+        """The element's name as written: its own prefix, or the one the envelope (or the
+        JSON) declared for its namespace."""
+        namespace, local, prefix = element_namespace(self.key, self.decl, self.emitter.options, scope, self.json_path)
+        if prefix is not None or "" in scope or not namespace:
+            return f"{prefix}:{local}" if prefix else local
+        written = next(name for name, uri in scope.items() if uri == namespace and name != "")
+        return f"{written}:{local}"
+
+    def write(self, shape: Any, indent: str) -> None:
+        lines = self.emitter.lines
+        declarations = namespace_declarations(shape, self.json_path)
+        scope = {**self.scope, **declarations}
+        tag = self.tag(scope)
+        declared = "".join(f' xmlns{":" + prefix if prefix else ""}="{uri}"' for prefix, uri in declarations.items())
+        if not isinstance(shape, dict):
+            lines.append(f"{indent}<{tag}{declared}>#xmltext({self.value})</{tag}>")
+            return
+        plan = layout(shape, self.decl, self.json_path, [])
+        attributes = "".join(self._attribute(key, name) for key, name in plan.attributes)
+        start = f"<{tag}{declared}{attributes}>"
+        if plan.text_key is not None:
+            # Mixed content: nothing may come between the text and the children.
+            inline = _Emitter(self.emitter.options, counter=self.emitter.counter)
+            for key, _, decl in plan.children:
+                _Child(inline, self, key, decl, scope).write(shape[key], "")
+            self.emitter.counter = inline.counter
+            text = f"#if({self.value}.containsKey('#text'))#xmltext({self.value}.get('#text'))#end"
+            lines.append(f"{indent}{start}{text}{''.join(inline.lines)}</{tag}>")
+            return
+        lines.append(f"{indent}{start}")
+        for key, _, decl in plan.children:
+            _Child(self.emitter, self, key, decl, scope).write(shape[key], indent + "  ")
+        lines.append(f"{indent}</{tag}>")
+
+    def _attribute(self, key: str, name: str) -> str:
+        path = self.json_path + f"['{key}']"
+        value = f"{self.value}.get('{key}')"
+        present = f'{self.value}.containsKey(\'{key}\') && $input.json("{path}") != "null"'
+        return f'#if({present}) {name}="#xmlattr({value})"#end'
+
+
+@dataclass
+class _Child:
+    """A key of an object: present or not, null or not, one element or repeated."""
+
+    emitter: _Emitter
+    parent: _Element
+    key: str
+    decl: ElementDecl | None
+    scope: dict[str, str]
+
+    def write(self, shape: Any, indent: str) -> None:
+        """Directives start their lines, so that Velocity writes none of their indentation."""
+        lines = self.emitter.lines
+        parent = self.parent
+        path = [*parent.path, f"['{self.key}']"]
+        json_path = "".join(path)
+        nil_tag = _Element(self.emitter, self.key, "", path, self.decl, self.scope).tag(
+            {**self.scope, **namespace_declarations(shape if isinstance(shape, dict) else None, json_path)}
+        )
+        lines.append(f"#if({parent.value}.containsKey('{self.key}'))")
+        lines.append(f'#if($input.json("{json_path}") == "null")')
+        lines.append(f'{indent}<{nil_tag} xsi:nil="true"/>')
+        lines.append("#else")
+        if isinstance(shape, list):
+            item_shape = _merged(shape)
+            item = self.emitter.variable("e")
+            index = self.emitter.variable("i")
+            lines.append(f"#foreach({item} in {parent.value}.get('{self.key}'))")
+            lines.append(f"#set({index} = $foreach.index)")
+            item_path = [*path, f"[{index}]"]
+            lines.append(f'#if($input.json("{"".join(item_path)}") == "null")')
+            lines.append(f'{indent}<{nil_tag} xsi:nil="true"/>')
+            lines.append("#else")
+            _Element(self.emitter, self.key, item, item_path, self.decl, self.scope).write(item_shape, indent)
+            lines.append("#end")
+            lines.append("#end")
+        elif isinstance(shape, dict):
+            variable = self.emitter.variable("m")
+            lines.append(f"#set({variable} = {parent.value}.get('{self.key}'))")
+            _Element(self.emitter, self.key, variable, path, self.decl, self.scope).write(shape, indent)
+        else:
+            value = f"{parent.value}.get('{self.key}')"
+            _Element(self.emitter, self.key, value, path, self.decl, self.scope).write(shape, indent)
+        lines.append("#end")
+        lines.append("#end")
+
+
+def _merged(items: list[Any]) -> Any:
+    """The shape of an array's items: objects merged (keys in order of first appearance),
+    else the first non-null item."""
+    objects = [item for item in items if isinstance(item, dict)]
+    if objects:
+        merged: dict[str, Any] = {}
+        for item in objects:
+            for key, value in item.items():
+                if key not in merged or merged[key] is None:
+                    merged[key] = value
+        return merged
+    if any(isinstance(item, list) for item in items):
+        raise InputError("an array inside an array has no XML form; put the inner one in an object")
+    return next((item for item in items if item is not None), "")
+
+
+def integration_settings(options: EnvelopeOptions, template: str, uri: str) -> dict[str, Any]:
+    """An ``x-amazon-apigateway-integration`` object for the template: an HTTP integration
+    that POSTs the envelope with SOAP's ``Content-Type`` (and ``SOAPAction`` for 1.1)."""
+    headers = {"integration.request.header.Content-Type": f"'{options.version.content_type(options.action)}'"}
+    if options.version.name == "1.1":
+        headers["integration.request.header.SOAPAction"] = f"'\"{options.action or ''}\"'"
+    return {
+        "type": "http",
+        "httpMethod": "POST",
+        "uri": uri,
+        "passthroughBehavior": "never",
+        "requestParameters": headers,
+        "requestTemplates": {"application/json": template},
+        "responses": {"default": {"statusCode": "200"}},
+    }
