@@ -134,10 +134,17 @@ class _Element:
             text = f"#if({self.value}.containsKey('#text'))#xmltext({self.value}.get('#text'))#end"
             lines.append(f"{indent}{start}{text}{''.join(inline.lines)}</{tag}>")
             return
-        lines.append(f"{indent}{start}")
+        # The first child's opening directive ends the start tag's line and the closing tag
+        # follows the last #end, so that when no child is there at run time the element is
+        # empty (as to-xml writes it), not a line break and some spaces.
+        first = len(lines)
         for key, _, decl in plan.children:
             _Child(self.emitter, self, key, decl, scope).write(shape[key], indent + "  ")
-        lines.append(f"{indent}</{tag}>")
+        if len(lines) == first:
+            lines.append(f"{indent}{start}</{tag}>")
+            return
+        lines[first] = f"{indent}{start}{lines[first]}"
+        lines[-1] = f"{lines[-1]}</{tag}>"
 
     def _attribute(self, key: str, name: str) -> str:
         path = self.json_path + f"['{key}']"
@@ -194,19 +201,31 @@ class _Child:
 
 
 def _merged(items: list[Any]) -> Any:
-    """The shape of an array's items: objects merged (keys in order of first appearance),
-    else the first non-null item."""
-    objects = [item for item in items if isinstance(item, dict)]
-    if objects:
-        merged: dict[str, Any] = {}
-        for item in objects:
-            for key, value in item.items():
-                if key not in merged or merged[key] is None:
-                    merged[key] = value
-        return merged
+    """The shape of an array's items: all of them merged (:func:`_merge`)."""
     if any(isinstance(item, list) for item in items):
         raise InputError("an array inside an array has no XML form; put the inner one in an object")
-    return next((item for item in items if item is not None), "")
+    shape: Any = None
+    for item in items:
+        shape = _merge(shape, item)
+    return "" if shape is None else shape
+
+
+def _merge(first: Any, second: Any) -> Any:
+    """One shape for two values of a key: objects merged key by key (each new key placed
+    before the next key both have), arrays item by item, a null replaced by the other."""
+    if first is None:
+        return second
+    if isinstance(first, dict) and isinstance(second, dict):
+        order = list(first)
+        for position, key in enumerate(second):
+            if key not in order:
+                # Before the next key both objects have, so that keys keep their relative order.
+                following = next((later for later in list(second)[position + 1 :] if later in order), None)
+                order.insert(order.index(following) if following is not None else len(order), key)
+        return {key: _merge(first.get(key), second.get(key)) for key in order}
+    if isinstance(first, list) and isinstance(second, list):
+        return [*first, *second]
+    return first
 
 
 def integration_settings(options: EnvelopeOptions, template: str, uri: str) -> dict[str, Any]:
