@@ -83,7 +83,11 @@ def write_yaml(document: Any, streams: Streams | None = None) -> None:
         pass
 
     def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-        style = "|" if "\n" in value and value == value.rstrip(" ") else None
+        style = None
+        if "\n" in value and value == value.rstrip(" "):
+            style = "|"
+        elif "'" in value:  # a static mapping value ('text/xml'): double quotes read best
+            style = '"'
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,6 +41,8 @@ class Backend:
     raw: bytes | None = None
     #: Seconds between the bytes of the raw answer (a backend that trickles).
     trickle: float = 0.0
+    #: Computes (status, headers, body) from the request instead of the fixed answer.
+    respond: Callable[[Received], tuple[int, list[tuple[str, str]], bytes]] | None = None
 
 
 @contextmanager
@@ -65,12 +67,15 @@ def serve_backend() -> Iterator[Backend]:
                     time.sleep(state.trickle)
                 self.close_connection = True
                 return
-            self.send_response(state.status)
-            for name, value in state.headers:
+            status, headers, body = (
+                state.respond(state.received[-1]) if state.respond else (state.status, state.headers, state.body)
+            )
+            self.send_response(status)
+            for name, value in headers:
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(state.body)))
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(state.body)
+            self.wfile.write(body)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = handle_one
 

@@ -118,6 +118,8 @@ class _Writer:
                     self.element(element, key, entry, child_decl, f"{where}.{key}[{index}]", scope)
             else:
                 self.element(element, key, item, child_decl, f"{where}.{key}", scope)
+        if len(element) == 0 and element.text is None:
+            element.text = ""  # <a></a>, as the generated template writes an object with no content
 
     def text(self, value: Any, where: str) -> str:
         text, dropped = xml_text(lexical(value))

@@ -70,8 +70,9 @@ def soap_template(options: EnvelopeOptions, *, sample: Any = None, schema: Eleme
     emitter.lines.extend(header)
     root = emitter.variable("m")
     emitter.lines.append(f"#set({root} = $input.path('$'))")
+    emitter.lines.append('#set($nl = "\n")## a line break, for the lines below that start with $nl')
     scope = {**namespaces, "xml": XML_NAMESPACE}
-    _Element(emitter, options.operation, root, ["$"], schema, scope).write(shape, "    ")
+    _Element(emitter, options.operation, root, ["$"], schema, scope).write(shape, "    ", operation=True)
     emitter.lines.extend([f"  </{ENVELOPE_PREFIX}:Body>", f"</{ENVELOPE_PREFIX}:Envelope>"])
     return "\n".join(emitter.lines) + "\n"
 
@@ -113,38 +114,45 @@ class _Element:
         written = next(name for name, uri in scope.items() if uri == namespace and name != "")
         return f"{written}:{local}"
 
-    def write(self, shape: Any, indent: str) -> None:
+    def write(self, shape: Any, indent: str, *, inline: bool = False, operation: bool = False) -> None:
+        """Write the element. Each line of output starts with ``$nl`` and ends with ``##``
+        (which eats the template's own line break), and an object closes on a new line only
+        if a child was written: an element with no child at run time is empty, as ``to-xml``
+        writes it. ``inline`` (mixed content) writes no line breaks at all."""
         lines = self.emitter.lines
         declarations = namespace_declarations(shape, self.json_path)
         scope = {**self.scope, **declarations}
         tag = self.tag(scope)
         declared = "".join(f' xmlns{":" + prefix if prefix else ""}="{uri}"' for prefix, uri in declarations.items())
+        open_line, close_line = ("", "") if inline else ("$nl" + indent, "##")
+        if operation:
+            open_line = indent
         if not isinstance(shape, dict):
-            lines.append(f"{indent}<{tag}{declared}>#xmltext({self.value})</{tag}>")
+            lines.append(f"{open_line}<{tag}{declared}>#xmltext({self.value})</{tag}>{close_line}")
             return
         plan = layout(shape, self.decl, self.json_path, [])
         attributes = "".join(self._attribute(key, name) for key, name in plan.attributes)
         start = f"<{tag}{declared}{attributes}>"
-        if plan.text_key is not None:
+        if plan.text_key is not None and not inline:
             # Mixed content: nothing may come between the text and the children.
-            inline = _Emitter(self.emitter.options, counter=self.emitter.counter)
-            for key, _, decl in plan.children:
-                _Child(inline, self, key, decl, scope).write(shape[key], "")
-            self.emitter.counter = inline.counter
-            text = f"#if({self.value}.containsKey('#text'))#xmltext({self.value}.get('#text'))#end"
-            lines.append(f"{indent}{start}{text}{''.join(inline.lines)}</{tag}>")
+            mixed = _Emitter(self.emitter.options, counter=self.emitter.counter)
+            _Element(mixed, self.key, self.value, self.path, self.decl, self.scope).write(shape, "", inline=True)
+            self.emitter.counter = mixed.counter
+            lines.append(f"{open_line}{''.join(mixed.lines)}{close_line if not operation else ''}")
             return
-        # The first child's opening directive ends the start tag's line and the closing tag
-        # follows the last #end, so that when no child is there at run time the element is
-        # empty (as to-xml writes it), not a line break and some spaces.
-        first = len(lines)
+        if plan.text_key is not None:
+            lines.append(f"{start}#if({self.value}.containsKey('#text'))#xmltext({self.value}.get('#text'))#end")
+        else:
+            lines.append(f"{open_line}{start}{close_line}")
+        written = self.emitter.variable("w")
+        if not inline:
+            lines.append(f"#set({written} = false)")
         for key, _, decl in plan.children:
-            _Child(self.emitter, self, key, decl, scope).write(shape[key], indent + "  ")
-        if len(lines) == first:
-            lines.append(f"{indent}{start}</{tag}>")
-            return
-        lines[first] = f"{indent}{start}{lines[first]}"
-        lines[-1] = f"{lines[-1]}</{tag}>"
+            _Child(self.emitter, self, key, decl, scope, written, inline).write(shape[key], indent + "  ")
+        if inline:
+            lines.append(f"</{tag}>")
+        else:
+            lines.append(f"#if({written})$nl{indent}#end</{tag}>{'' if operation else '##'}")
 
     def _attribute(self, key: str, name: str) -> str:
         path = self.json_path + f"['{key}']"
@@ -155,13 +163,16 @@ class _Element:
 
 @dataclass
 class _Child:
-    """A key of an object: present or not, null or not, one element or repeated."""
+    """A key of an object: present or not, null or not, one element or repeated. Writing
+    anything sets the parent's ``written`` flag."""
 
     emitter: _Emitter
     parent: _Element
     key: str
     decl: ElementDecl | None
     scope: dict[str, str]
+    written: str
+    inline: bool
 
     def write(self, shape: Any, indent: str) -> None:
         """Directives start their lines, so that Velocity writes none of their indentation."""
@@ -172,32 +183,48 @@ class _Child:
         nil_tag = _Element(self.emitter, self.key, "", path, self.decl, self.scope).tag(
             {**self.scope, **namespace_declarations(shape if isinstance(shape, dict) else None, json_path)}
         )
+        open_line, close_line = ("", "") if self.inline else ("$nl" + indent, "##")
+        nil = f'{open_line}<{nil_tag} xsi:nil="true"/>{close_line}'
         lines.append(f"#if({parent.value}.containsKey('{self.key}'))")
-        lines.append(f'#if($input.json("{json_path}") == "null")')
-        lines.append(f'{indent}<{nil_tag} xsi:nil="true"/>')
-        lines.append("#else")
         if isinstance(shape, list):
-            item_shape = _merged(shape)
             item = self.emitter.variable("e")
             index = self.emitter.variable("i")
+            lines.append(f'#if($input.json("{json_path}") == "null")')
+            lines.append(self._mark() + nil)
+            lines.append("#else")
             lines.append(f"#foreach({item} in {parent.value}.get('{self.key}'))")
             lines.append(f"#set({index} = $foreach.index)")
+            if not self.inline:
+                lines.append(f"#set({self.written} = true)")
             item_path = [*path, f"[{index}]"]
             lines.append(f'#if($input.json("{"".join(item_path)}") == "null")')
-            lines.append(f'{indent}<{nil_tag} xsi:nil="true"/>')
+            lines.append(nil)
             lines.append("#else")
-            _Element(self.emitter, self.key, item, item_path, self.decl, self.scope).write(item_shape, indent)
+            item_element = _Element(self.emitter, self.key, item, item_path, self.decl, self.scope)
+            item_element.write(_merged(shape), indent, inline=self.inline)
             lines.append("#end")
             lines.append("#end")
-        elif isinstance(shape, dict):
-            variable = self.emitter.variable("m")
-            lines.append(f"#set({variable} = {parent.value}.get('{self.key}'))")
-            _Element(self.emitter, self.key, variable, path, self.decl, self.scope).write(shape, indent)
+            lines.append("#end")
         else:
-            value = f"{parent.value}.get('{self.key}')"
-            _Element(self.emitter, self.key, value, path, self.decl, self.scope).write(shape, indent)
+            if not self.inline:
+                lines.append(f"#set({self.written} = true)")
+            lines.append(f'#if($input.json("{json_path}") == "null")')
+            lines.append(nil)
+            lines.append("#else")
+            if isinstance(shape, dict):
+                variable = self.emitter.variable("m")
+                lines.append(f"#set({variable} = {parent.value}.get('{self.key}'))")
+            else:
+                variable = f"{parent.value}.get('{self.key}')"
+            _Element(self.emitter, self.key, variable, path, self.decl, self.scope).write(
+                shape, indent, inline=self.inline
+            )
+            lines.append("#end")
         lines.append("#end")
-        lines.append("#end")
+
+    def _mark(self) -> str:
+        """A null array is one nil element: it counts as written."""
+        return "" if self.inline else f"#set({self.written} = true)"
 
 
 def _merged(items: list[Any]) -> Any:
