@@ -25,12 +25,16 @@ EXIT_CODES_HELP = "\n".join(
         f"  {status.value:>3}  {text}"
         for status, text in (
             (ExitStatus.OK, "success"),
-            (ExitStatus.DIFFERENT, "a check failed: diff found differences, a test case failed, --check-json"),
+            (
+                ExitStatus.DIFFERENT,
+                "a check failed: diff found differences, a test case failed, --check-json, --fail-on-status, "
+                "--fail-on-fault",
+            ),
             (ExitStatus.USAGE, "bad usage: options or arguments"),
             (ExitStatus.INPUT, "a file could not be read or parsed, or the output written"),
             (ExitStatus.TEMPLATE, "template syntax or render error"),
             (ExitStatus.SANDBOX, "the template hit the sandbox or a render limit"),
-            (ExitStatus.INTEGRATION, "the simulated backend failed"),
+            (ExitStatus.INTEGRATION, "invoke: the backend failed (AWS's gateway response is still printed)"),
             (ExitStatus.INTERNAL, "internal error (a bug in apigw; rerun with --traceback)"),
             (ExitStatus.INTERRUPTED, "interrupted"),
         )

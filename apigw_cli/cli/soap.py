@@ -94,7 +94,13 @@ def to_xml_command(
     json_output: JsonOption = False,
     traceback: TracebackOption = False,
 ) -> None:
-    """Wrap a JSON object in a SOAP envelope: its keys become the operation's elements."""
+    """Wrap a JSON object in a SOAP envelope: its keys become the operation's elements.
+
+    \b
+    Examples:
+      apigw soap to-xml samples/soap/pet.json --operation CreatePet --wsdl samples/soap/pets.wsdl
+      echo '{"id": 7}' | apigw soap to-xml - --operation GetPet --namespace urn:example:pets --soap 1.2
+    """
     from apigw_cli import output
     from apigw_cli.documents import parse_json, read_text
     from apigw_cli.soap.convert import to_xml
@@ -131,6 +137,11 @@ def to_json_command(
     Repeated elements become arrays, attributes "@name", text beside elements "#text",
     xsi:nil null. Without --wsdl every value is text; with it, numbers and booleans are typed
     and elements that may repeat are always arrays.
+
+    \b
+    Examples:
+      apigw soap to-json samples/soap/create-pet-response.xml --wsdl samples/soap/pets.wsdl --operation CreatePet
+      apigw soap to-json samples/soap/fault.xml --fail-on-fault || echo "the service answered a Fault"
     """
     import json
 
@@ -184,6 +195,11 @@ def template_command(
     \b
     The JSON's shape comes from --sample, --wsdl or both. With --integration, prints the whole
     HTTP integration: the template, SOAP's Content-Type and the SOAPAction header mapping.
+
+    \b
+    Examples:
+      apigw soap template --operation CreatePet --wsdl samples/soap/pets.wsdl --sample samples/soap/pet.json
+      apigw soap template --operation CreatePet --wsdl samples/soap/pets.wsdl --integration
     """
     from apigw_cli import output
     from apigw_cli.documents import load_document

@@ -25,7 +25,15 @@ def test_to_xml_with_a_wsdl(runner: CliRunner) -> None:
     code, out, err = run(runner, "to-xml", str(SOAP / "pet.json"), "--operation", "CreatePet", "--wsdl", WSDL)
     assert code == 0
     assert "<ns:CreatePet>\n      <ns:name>Rex &amp; Co &lt;3</ns:name>\n      <ns:species>dog</ns:species>" in out
-    assert err == "apigw: warning: $.owner.email: null written as xsi:nil, but the schema does not make it nillable\n"
+    assert err == ""
+    code, _, err = run(
+        runner, "to-xml", "-", "--operation", "CreatePet", "--wsdl", WSDL, stdin='{"name": null, "colour": "red"}'
+    )
+    assert code == 0 and err.splitlines() == [
+        "apigw: warning: $.colour: the schema has no element 'colour' here; written after the others",
+        "apigw: warning: $: the schema requires element 'species', which the JSON does not give",
+        "apigw: warning: $.name: null written as xsi:nil, but the schema does not make it nillable",
+    ]
 
 
 def test_to_xml_from_standard_input_compact_and_as_json(runner: CliRunner) -> None:

@@ -87,3 +87,10 @@ def test_a_fault_comes_back_as_json_and_fails_when_asked(backend: Backend, tmp_p
     assert read.returncode == 1
     assert json.loads(read.stdout) == {"fault": {"code": "s:Client", "string": "species must be dog or cat"}}
     assert read.stderr == "apigw: error: the answer is a SOAP Fault: s:Client: species must be dog or cat\n"
+
+
+def test_the_shipped_integration_is_what_the_command_writes() -> None:
+    """samples/soap/integration.yaml (used by the README and samples/soap/cases.yaml) is not stale."""
+    made = apigw("soap", "template", "--operation", "CreatePet", "--wsdl", str(SOAP / "pets.wsdl"),
+                 "--sample", str(SOAP / "pet.json"), "--integration")  # fmt: skip
+    assert made.stdout == (SOAP / "integration.yaml").read_text(encoding="utf-8")
