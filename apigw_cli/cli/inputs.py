@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import TYPE_CHECKING, Annotated, Any, get_type_hints
 
 import typer
@@ -159,11 +159,10 @@ def load_template(path: str) -> Template:
     return compile_template(read_text(path, what="template"), "<stdin>" if path == "-" else path)
 
 
-def request_options(
-    inputs_type: type[RequestInputs],
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Give a command the options of ``inputs_type``; it receives them as ``inputs``. The
-    options appear after the command's arguments and before its own options."""
+def request_options(inputs_type: type[Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Give a command the options of ``inputs_type`` (a dataclass of annotated options); it
+    receives them as ``inputs``. The options appear after the command's arguments and before
+    its own options."""
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         hints = get_type_hints(command, include_extras=True)
@@ -178,7 +177,10 @@ def request_options(
         options = [parameter for parameter in own if parameter.default is not inspect.Parameter.empty]
         shared = [
             inspect.Parameter(
-                item.name, inspect.Parameter.KEYWORD_ONLY, default=item.default, annotation=shared_hints[item.name]
+                item.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=inspect.Parameter.empty if item.default is MISSING else item.default,  # a required option
+                annotation=shared_hints[item.name],
             )
             for item in fields(inputs_type)
         ]

@@ -3,10 +3,12 @@ envelope inside API Gateway."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from apigw_cli.cli.inputs import request_options
 from apigw_cli.cli.options import JsonOption, TracebackOption
 from apigw_cli.errors import CheckFailed, UsageError
 
@@ -44,33 +46,37 @@ Characters XML 1.0 cannot carry (most control characters) are dropped, with a wa
 """
 
 
-def _options(
-    operation: str,
-    namespace: str | None,
-    soap: str | None,
-    prefix: str,
-    action: str | None,
-    wsdl: str | None,
-    compact: bool = False,
-) -> tuple[EnvelopeOptions, ServiceOperation | None]:
-    from apigw_cli.soap.envelope import VERSIONS, EnvelopeOptions
-    from apigw_cli.soap.wsdl import read_service
+@dataclass
+class EnvelopeInputs:
+    """What says which envelope to build: the options of to-xml and template."""
 
-    if soap is not None and soap not in VERSIONS:
-        raise UsageError(f"--soap {soap!r}: expected 1.1 or 1.2")
-    service = read_service(wsdl, operation) if wsdl else None
-    if namespace is None and service is None:
-        raise UsageError("give --namespace URI or --wsdl FILE: the operation's namespace comes from one of them")
-    options = EnvelopeOptions(
-        operation=operation,
-        namespace=namespace or (service.namespace if service else ""),
-        version=VERSIONS[soap] if soap else (service.version if service else VERSIONS["1.1"]),
-        prefix=prefix,
-        action=action if action is not None else (service.action if service else None),
-        qualified=service.qualified if service else True,
-        compact=compact,
-    )
-    return options, service
+    operation: OperationOption
+    namespace: NamespaceOption = None
+    soap: SoapVersionOption = None
+    prefix: PrefixOption = "ns"
+    action: ActionOption = None
+    wsdl: WsdlOption = None
+
+    def load(self, *, compact: bool = False) -> tuple[EnvelopeOptions, ServiceOperation | None]:
+        """The envelope's options, from the flags and the WSDL (the flags win)."""
+        from apigw_cli.soap.envelope import VERSIONS, EnvelopeOptions
+        from apigw_cli.soap.wsdl import read_service
+
+        if self.soap is not None and self.soap not in VERSIONS:
+            raise UsageError(f"--soap {self.soap!r}: expected 1.1 or 1.2")
+        service = read_service(self.wsdl, self.operation) if self.wsdl else None
+        if self.namespace is None and service is None:
+            raise UsageError("give --namespace URI or --wsdl FILE: the operation's namespace comes from one of them")
+        options = EnvelopeOptions(
+            operation=self.operation,
+            namespace=self.namespace or (service.namespace if service else ""),
+            version=VERSIONS[self.soap] if self.soap else (service.version if service else VERSIONS["1.1"]),
+            prefix=self.prefix,
+            action=self.action if self.action is not None else (service.action if service else None),
+            qualified=service.qualified if service else True,
+            compact=compact,
+        )
+        return options, service
 
 
 def _report(warnings: list[str]) -> None:
@@ -80,16 +86,12 @@ def _report(warnings: list[str]) -> None:
 
 
 @soap_app.command("to-xml", epilog=CONVENTIONS)
+@request_options(EnvelopeInputs)
 def to_xml_command(
     input_file: Annotated[
         str, typer.Argument(metavar="INPUT.json", help="The JSON (a file, or - for standard input).")
     ],
-    operation: OperationOption,
-    namespace: NamespaceOption = None,
-    soap: SoapVersionOption = None,
-    prefix: PrefixOption = "ns",
-    action: ActionOption = None,
-    wsdl: WsdlOption = None,
+    inputs: EnvelopeInputs,
     compact: Annotated[bool, typer.Option("--compact", help="No indentation or new lines.")] = False,
     json_output: JsonOption = False,
     traceback: TracebackOption = False,
@@ -105,7 +107,7 @@ def to_xml_command(
     from apigw_cli.documents import parse_json, read_text
     from apigw_cli.soap.convert import to_xml
 
-    options, service = _options(operation, namespace, soap, prefix, action, wsdl, compact)
+    options, service = inputs.load(compact=compact)
     document = parse_json(read_text(input_file, what="JSON file"), "<stdin>" if input_file == "-" else input_file)
     result = to_xml(document, options, service.request if service else None)
     _report([*(service.warnings if service else []), *result.warnings])
@@ -167,13 +169,9 @@ def to_json_command(
 
 
 @soap_app.command("template", epilog=CONVENTIONS)
+@request_options(EnvelopeInputs)
 def template_command(
-    operation: OperationOption,
-    namespace: NamespaceOption = None,
-    soap: SoapVersionOption = None,
-    prefix: PrefixOption = "ns",
-    action: ActionOption = None,
-    wsdl: WsdlOption = None,
+    inputs: EnvelopeInputs,
     sample: Annotated[
         str | None, typer.Option("--sample", metavar="INPUT.json", help="A JSON request: the shape to follow.")
     ] = None,
@@ -205,7 +203,7 @@ def template_command(
     from apigw_cli.documents import load_document
     from apigw_cli.soap.template import integration_settings, soap_template
 
-    options, service = _options(operation, namespace, soap, prefix, action, wsdl)
+    options, service = inputs.load()
     shape = load_document(sample, what="sample JSON file") if sample else None
     template = soap_template(options, sample=shape, schema=service.request if service else None)
     _report(service.warnings if service else [])
