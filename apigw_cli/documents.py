@@ -18,9 +18,8 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 MAX_EXPANDED_NODES = 1_000_000
 
 
-def read_text(path: str, *, what: str = "file") -> str:
-    """The text of ``path`` (``-`` is standard input), as UTF-8, byte for byte: line endings
-    are kept (a template's ``\r\n`` is part of what it renders)."""
+def read_bytes(path: str, *, what: str = "file") -> bytes:
+    """The bytes of ``path`` (``-`` is standard input), at most :data:`MAX_DOCUMENT_BYTES`."""
     name = "<stdin>" if path == "-" else path
     try:
         if path == "-":
@@ -36,9 +35,17 @@ def read_text(path: str, *, what: str = "file") -> str:
         raise InputError(f"{name}: cannot read the {what}: {exc.strerror}") from None
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise InputError(f"{name}: the {what} is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB")
+    return raw
+
+
+def read_text(path: str, *, what: str = "file") -> str:
+    """The text of ``path`` (``-`` is standard input), as UTF-8, byte for byte: line endings
+    are kept (a template's ``\r\n`` is part of what it renders)."""
+    raw = read_bytes(path, what=what)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        name = "<stdin>" if path == "-" else path
         raise InputError(f"{name}: the {what} is not UTF-8 text (byte {exc.start})") from None
 
 
@@ -70,13 +77,15 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def parse_yaml(text: str, name: str) -> tuple[Any, Any]:
-    """The node tree (with positions, for editing the text) and the data of a YAML document."""
+def parse_yaml(text: str, name: str, *, loader: Any = None) -> tuple[Any, Any]:
+    """The node tree (with positions, for editing the text) and the data of a YAML document;
+    ``loader`` is a safe loader class that knows more tags."""
     import yaml  # costly import, only for YAML files
 
+    loader_class = loader or yaml.SafeLoader
     loader = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = loader_class(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
         check_expansion(data, name)

@@ -3,6 +3,8 @@ envelope inside API Gateway."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
@@ -59,11 +61,17 @@ class EnvelopeInputs:
 
     def load(self, *, compact: bool = False) -> tuple[EnvelopeOptions, ServiceOperation | None]:
         """The envelope's options, from the flags and the WSDL (the flags win)."""
-        from apigw_cli.soap.envelope import VERSIONS, EnvelopeOptions
+        from apigw_cli.errors import InputError
+        from apigw_cli.soap.envelope import VERSIONS, EnvelopeOptions, check_namespace
         from apigw_cli.soap.wsdl import read_service
 
         if self.soap is not None and self.soap not in VERSIONS:
             raise UsageError(f"--soap {self.soap!r}: expected 1.1 or 1.2")
+        if self.namespace is not None:
+            try:
+                check_namespace(self.namespace, "--namespace")
+            except InputError as error:
+                raise UsageError(error.message) from None
         service = read_service(self.wsdl, self.operation) if self.wsdl else None
         if self.namespace is None and service is None:
             raise UsageError("give --namespace URI or --wsdl FILE: the operation's namespace comes from one of them")
@@ -77,6 +85,17 @@ class EnvelopeInputs:
             compact=compact,
         )
         return options, service
+
+
+@contextmanager
+def _naming(name: str) -> Iterator[None]:
+    """Errors about the JSON's content name its file."""
+    from apigw_cli.errors import InputError
+
+    try:
+        yield
+    except InputError as error:
+        raise InputError(f"{name}: {error.message}", hint=error.hint) from None
 
 
 def _report(warnings: list[str]) -> None:
@@ -108,8 +127,10 @@ def to_xml_command(
     from apigw_cli.soap.convert import to_xml
 
     options, service = inputs.load(compact=compact)
-    document = parse_json(read_text(input_file, what="JSON file"), "<stdin>" if input_file == "-" else input_file)
-    result = to_xml(document, options, service.request if service else None)
+    name = "<stdin>" if input_file == "-" else input_file
+    document = parse_json(read_text(input_file, what="JSON file"), name)
+    with _naming(name):
+        result = to_xml(document, options, service.request if service else None)
     _report([*(service.warnings if service else []), *result.warnings])
     if json_output:
         output.write_json({"xml": result.xml, "contentType": options.version.content_type(options.action),
@@ -148,7 +169,7 @@ def to_json_command(
     import json
 
     from apigw_cli import output
-    from apigw_cli.documents import read_text
+    from apigw_cli.documents import read_bytes
     from apigw_cli.soap.parse import to_json
     from apigw_cli.soap.wsdl import read_service
 
@@ -156,16 +177,15 @@ def to_json_command(
         raise UsageError("--wsdl needs --operation: the response's element is the operation's output")
     service = read_service(wsdl, operation) if wsdl and operation else None
     name = "<stdin>" if response_file == "-" else response_file
-    reading = to_json(read_text(response_file, what="SOAP file"), name=name, keep_ns=keep_ns,
+    reading = to_json(read_bytes(response_file, what="SOAP file"), name=name, keep_ns=keep_ns,
                       schema=service.response if service else None)  # fmt: skip
     _report([*(service.warnings if service else []), *reading.warnings])
     text = json.dumps(reading.document, ensure_ascii=False, indent=None if compact else 2)
     output.write_payload(text + "\n")
     if fail_on_fault and reading.is_fault:
         fault = reading.document["fault"]
-        raise CheckFailed(
-            f"the answer is a SOAP Fault: {fault.get('code')}: {fault.get('string', fault.get('reason'))}"
-        )
+        words = " ".join(str(fault.get("string", fault.get("reason")) or "(no reason given)").split())
+        raise CheckFailed(f"the answer is a SOAP Fault: {fault.get('code') or '(no code)'}: {words}")
 
 
 @soap_app.command("template", epilog=CONVENTIONS)
@@ -205,7 +225,8 @@ def template_command(
 
     options, service = inputs.load()
     shape = load_document(sample, what="sample JSON file") if sample else None
-    template = soap_template(options, sample=shape, schema=service.request if service else None)
+    with _naming(sample or "--wsdl"):
+        template = soap_template(options, sample=shape, schema=service.request if service else None)
     _report(service.warnings if service else [])
     if not integration:
         output.write_payload(template)

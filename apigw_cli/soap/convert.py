@@ -15,6 +15,7 @@ from apigw_cli.soap.envelope import (
     XSI,
     ElementDecl,
     EnvelopeOptions,
+    check_json,
     check_name,
     element_namespace,
     envelope_namespaces,
@@ -24,6 +25,7 @@ from apigw_cli.soap.envelope import (
     namespace_declarations,
     xml_text,
 )
+from apigw_cli.vtl.limits import MAX_FOREACH_ITERATIONS
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 #: The namespace of the ``xml:`` prefix (``xml:lang``), always in scope.
@@ -41,11 +43,12 @@ def to_xml(document: Any, options: EnvelopeOptions, schema: ElementDecl | None =
     """``document`` (a JSON object: the operation's content) in a SOAP envelope."""
     if not isinstance(document, dict):
         raise InputError("the JSON must be an object: its keys become the elements of the operation")
+    check_json(document, "$")
     envelope_ns = options.version.namespace
     namespaces = envelope_namespaces(options, schema)
     envelope = etree.Element(f"{{{envelope_ns}}}Envelope", nsmap=namespaces)
     body = etree.SubElement(envelope, f"{{{envelope_ns}}}Body")
-    writer = _Writer(options)
+    writer = _Writer(options, frozenset(namespaces))
     scope = {**namespaces, "xml": XML_NAMESPACE}
     writer.element(body, options.operation, document, schema, "$", scope)
     text = etree.tostring(envelope, encoding="unicode", pretty_print=not options.compact)
@@ -53,8 +56,10 @@ def to_xml(document: Any, options: EnvelopeOptions, schema: ElementDecl | None =
 
 
 class _Writer:
-    def __init__(self, options: EnvelopeOptions) -> None:
+    def __init__(self, options: EnvelopeOptions, reserved: frozenset[str]) -> None:
         self.options = options
+        #: The envelope's prefixes, which the JSON may not declare again.
+        self.reserved = reserved
         self.warnings: list[str] = []
 
     def element(
@@ -66,7 +71,7 @@ class _Writer:
         where: str,
         scope: dict[str, str],
     ) -> etree._Element:
-        declarations = namespace_declarations(value, where)
+        declarations = namespace_declarations(value, where, self.reserved)
         scope = {**scope, **declarations}
         nsmap = {prefix or None: uri for prefix, uri in declarations.items()}
         element = etree.SubElement(parent, self.tag(key, decl, scope, where), nsmap=nsmap)  # type: ignore[arg-type]
@@ -114,6 +119,11 @@ class _Writer:
         for key, _, child_decl in plan.children:
             item = value[key]
             if isinstance(item, list):
+                if len(item) > MAX_FOREACH_ITERATIONS:
+                    self.warnings.append(
+                        f"{where}.{key}: {len(item):,} items; in API Gateway the template's #foreach stops "
+                        f"after {MAX_FOREACH_ITERATIONS:,}"
+                    )
                 for index, entry in enumerate(item):
                     self.element(element, key, entry, child_decl, f"{where}.{key}[{index}]", scope)
             else:

@@ -60,6 +60,9 @@ class EnvelopeOptions:
         check_name(self.operation, "the operation")
         if not NCNAME.fullmatch(self.prefix) or self.prefix in (ENVELOPE_PREFIX, "xsi", "xml", "xmlns"):
             raise InputError(f"--prefix {self.prefix!r}: expected an XML name other than soap, xsi, xml, xmlns")
+        if not self.namespace:
+            raise InputError("the operation's namespace is empty: a prefixed namespace needs a URI")
+        check_namespace(self.namespace, "the operation's namespace")
 
 
 @dataclass
@@ -87,13 +90,49 @@ class ElementDecl:
         return next((item for item in self.children or [] if item.name == name), None)
 
 
-#: XML names (no colon), and ``prefix:name``.
-NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+#: XML names (no colon), and ``prefix:name``: a letter or ``_``, then letters, digits,
+#: ``_``, ``-``, ``.`` (Unicode letters included, as XML allows).
+NCNAME = re.compile(r"[^\W\d][\w.\-]*")
 _QNAME = re.compile(rf"(?:({NCNAME.pattern}):)?({NCNAME.pattern})")
 #: Characters XML 1.0 cannot carry at all, even escaped: most controls, lone surrogates,
 #: U+FFFE and U+FFFF. The same class is what the generated template drops.
 NOT_IN_XML = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\uD800-\\uDFFF\\uFFFE\\uFFFF]"
 _NOT_IN_XML = re.compile(NOT_IN_XML)
+
+
+#: What XML parsers accept as a namespace URI (RFC 3986 characters, one ``#``, brackets only
+#: around an IP host), so that what apigw writes always parses.
+_URI_CHAR = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})"
+_NAMESPACE_URI = re.compile(rf"(?:{_URI_CHAR}|(?<=//)\[[0-9A-Fa-f:.]+\])*(?:#{_URI_CHAR}*)?")
+#: Deepest JSON nesting the conversions accept (an envelope this deep is no real message).
+MAX_JSON_DEPTH = 100
+
+
+def check_namespace(uri: str, what: str) -> str:
+    """``uri`` if XML accepts it as a namespace name, else :class:`InputError`."""
+    if not _NAMESPACE_URI.fullmatch(uri):
+        raise InputError(
+            f"{what}: {uri!r} is not a namespace URI XML accepts (no spaces, quotes, <>, {{}}, |, \\ or second #; "
+            "percent-encode other characters)"
+        )
+    return uri
+
+
+def check_json(value: Any, where: str) -> None:
+    """Refuse JSON (or YAML) the conversions cannot take: keys that are not text, nesting
+    deeper than :data:`MAX_JSON_DEPTH`."""
+    stack = [(value, where, 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise InputError(f"{where}: the JSON nests deeper than {MAX_JSON_DEPTH} levels")
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, str):
+                    raise InputError(f"{path}: key {key!r} is not text")
+                stack.append((child, f"{path}.{key}", depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{index}]", depth + 1) for index, child in enumerate(item))
 
 
 def check_name(name: str, what: str) -> tuple[str | None, str]:
@@ -192,16 +231,28 @@ def lexical(value: Any) -> str:
     return value if isinstance(value, str) else to_java_string(value)
 
 
-def namespace_declarations(value: Any, where: str) -> dict[str, str]:
-    """An object's ``@xmlns:p`` (and ``@xmlns``) keys: prefix (``""`` for the default) → URI."""
+def namespace_declarations(value: Any, where: str, reserved: frozenset[str] = frozenset()) -> dict[str, str]:
+    """An object's ``@xmlns:p`` (and ``@xmlns``) keys: prefix (``""`` for the default) → URI.
+    ``reserved`` are the envelope's prefixes, which the JSON may not declare again."""
     if not isinstance(value, dict):
         return {}
     declarations = {}
     for key, uri in value.items():
         if key == "@xmlns" or key.startswith("@xmlns:"):
+            prefix = key[7:]
             if not isinstance(uri, str):
                 raise InputError(f"{where}.{key}: a namespace declaration needs the namespace URI as text")
-            declarations[key[7:]] = uri
+            if key != "@xmlns" and (not NCNAME.fullmatch(prefix) or prefix in ("xml", "xmlns")):
+                raise InputError(
+                    f"{where}.{key}: {prefix!r} cannot be declared as a prefix (an XML name, not xml or xmlns)"
+                )
+            if prefix in reserved:
+                raise InputError(f"{where}.{key}: prefix {prefix!r} is the envelope's own; choose another")
+            if prefix and not uri:
+                raise InputError(f"{where}.{key}: a prefix needs a namespace URI, not an empty one")
+            if uri:
+                check_namespace(uri, f"{where}.{key}")
+            declarations[prefix] = uri
     return declarations
 
 

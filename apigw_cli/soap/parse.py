@@ -9,8 +9,10 @@ Parsing is hardened (:mod:`apigw_cli.soap.xml`): no entities, no DTD, no network
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from lxml import etree
@@ -37,15 +39,19 @@ class SoapReading:
 
 
 def to_json(
-    text: str, *, name: str = "<input>", keep_ns: bool = False, schema: ElementDecl | None = None
+    text: str | bytes, *, name: str = "<input>", keep_ns: bool = False, schema: ElementDecl | None = None
 ) -> SoapReading:
-    """Read a SOAP envelope (``name`` is the file, for errors); XML that is not well-formed,
-    or not an envelope, is an :class:`~apigw_cli.errors.InputError`."""
+    """Read a SOAP envelope (``name`` is the file, for errors; bytes are decoded as the XML
+    declares); XML that is not well-formed, or not an envelope, is an
+    :class:`~apigw_cli.errors.InputError`."""
     try:
         root = parse_element(text)
     except XmlError as exc:
         where = f"{name}:{exc.line}:{exc.column}" if exc.line else name
         raise InputError(f"{where}: not well-formed XML: {exc}") from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None:  # any <!DOCTYPE>: its entities would otherwise vanish silently
+        raise InputError(f"{name}: a SOAP message must not contain a document type declaration (<!DOCTYPE>)")
     qname = etree.QName(root)
     version = next((item for item in VERSIONS.values() if item.namespace == qname.namespace), None)
     if qname.localname != "Envelope" or version is None:
@@ -123,11 +129,16 @@ class _Reader:
     def value(self, element: etree._Element, decl: ElementDecl | None) -> Any:
         if element.get(f"{{{XSI}}}nil") in ("true", "1"):
             return None
-        attributes = {
-            "@" + self.name(str(key), _prefix_of(element, str(key))): str(value)
-            for key, value in element.attrib.items()
-            if key != f"{{{XSI}}}nil"
-        }
+        attributes: dict[str, Any] = {}
+        for key, value in element.attrib.items():
+            if key == f"{{{XSI}}}nil":
+                continue
+            name = "@" + self.name(str(key), _prefix_of(element, str(key)))
+            if name in attributes:
+                self.warnings.append(
+                    f"{_display(element)}: attributes {name} of two namespaces; the last kept (--keep-ns keeps both)"
+                )
+            attributes[name] = str(value)
         children = [child for child in element if isinstance(child.tag, str)]
         text = (element.text or "") + "".join(child.tail or "" for child in children)
         if not children and not attributes:
@@ -156,11 +167,19 @@ class _Reader:
         stripped = text.strip()
         if kind == "boolean" and stripped in ("true", "false", "1", "0"):
             return stripped in ("true", "1")
-        if kind in _INTEGERS and re.fullmatch(r"[+-]?\d{1,4000}", stripped):
+        if kind in _INTEGERS and re.fullmatch(r"[+-]?[0-9]{1,4000}", stripped):
             return int(stripped)
-        if kind in _DECIMALS and re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", stripped):
+        exponent = "" if kind == "decimal" else "([eE][+-]?[0-9]+)?"
+        if kind in _DECIMALS and re.fullmatch(rf"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+){exponent}", stripped):
+            if kind == "decimal" and "." not in stripped:
+                return int(stripped)
             number = float(stripped)
-            return int(number) if kind == "decimal" and number.is_integer() and "." not in stripped else number
+            if math.isfinite(number) and (kind != "decimal" or Decimal(repr(number)) == Decimal(stripped)):
+                return number
+            self.warnings.append(
+                f"{decl.name if decl else '?'}: {stripped!r} has no exact JSON number (a double); kept as text"
+            )
+            return stripped
         self.warnings.append(f"{decl.name if decl else '?'}: {stripped!r} is not an xs:{kind}; kept as text")
         return text
 

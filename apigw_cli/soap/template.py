@@ -21,6 +21,7 @@ from apigw_cli.soap.envelope import (
     NOT_IN_XML,
     ElementDecl,
     EnvelopeOptions,
+    check_json,
     element_namespace,
     envelope_namespaces,
     layout,
@@ -39,12 +40,27 @@ MACROS = f"""\
 @dataclass
 class _Emitter:
     options: EnvelopeOptions
+    #: The envelope's prefixes, which the JSON may not declare again.
+    reserved: frozenset[str] = frozenset()
     lines: list[str] = field(default_factory=list)
     counter: int = 0
+    #: ``#set`` lines that hold literal text VTL would otherwise read (``$``, ``#``).
+    literals: list[str] = field(default_factory=list)
 
     def variable(self, stem: str) -> str:
         self.counter += 1
         return f"${stem}{self.counter}"
+
+    def attribute_text(self, text: str) -> str:
+        """``text`` escaped for an XML attribute as lxml writes it, and safe from VTL: text
+        holding ``$`` or ``#`` is set once from a single-quoted (uninterpreted) literal."""
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        if "$" not in escaped and "#" not in escaped:
+            return escaped
+        variable = f"$literal{len(self.literals) + 1}"
+        pieces = ' + "\'" + '.join(f"'{piece}'" for piece in escaped.split("'"))
+        self.literals.append(f"#set({variable} = {pieces})")
+        return "${" + variable[1:] + "}"
 
 
 def soap_template(options: EnvelopeOptions, *, sample: Any = None, schema: ElementDecl | None = None) -> str:
@@ -54,36 +70,43 @@ def soap_template(options: EnvelopeOptions, *, sample: Any = None, schema: Eleme
         raise InputError("the template needs the JSON's shape: give a sample (--sample) or a schema (--wsdl)")
     if sample is not None and not isinstance(sample, dict):
         raise InputError("the sample must be a JSON object: its keys become the elements of the operation")
-    shape = sample if sample is not None else _shape_of(schema)
-    emitter = _Emitter(options)
+    if sample is not None:
+        check_json(sample, "$")
+    shape = sample if sample is not None else _shape_of(schema, [])
     version = options.version
     namespaces = envelope_namespaces(options, schema)
-    declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in namespaces.items())
-    header = [
-        f"## SOAP {version.name} request for {options.operation} ({options.namespace}), made by apigw soap template.",
-        "## Values are escaped for XML by the macros; keys missing from the JSON are left out, nulls are xsi:nil.",
-        MACROS.rstrip("\n"),
-        XML_DECLARATION.rstrip("\n"),
-        f"<{ENVELOPE_PREFIX}:Envelope {declarations}>",
-        f"  <{ENVELOPE_PREFIX}:Body>",
-    ]
-    emitter.lines.extend(header)
+    emitter = _Emitter(options, frozenset(namespaces))
+    declarations = " ".join(f'xmlns:{prefix}="{emitter.attribute_text(uri)}"' for prefix, uri in namespaces.items())
     root = emitter.variable("m")
     emitter.lines.append(f"#set({root} = $input.path('$'))")
     emitter.lines.append('#set($nl = "\n")## a line break, for the lines below that start with $nl')
     scope = {**namespaces, "xml": XML_NAMESPACE}
     _Element(emitter, options.operation, root, ["$"], schema, scope).write(shape, "    ", operation=True)
     emitter.lines.extend([f"  </{ENVELOPE_PREFIX}:Body>", f"</{ENVELOPE_PREFIX}:Envelope>"])
-    return "\n".join(emitter.lines) + "\n"
+    header = [
+        f"## SOAP {version.name} request for {options.operation} ({options.namespace}), made by apigw soap template.",
+        "## Values are escaped for XML by the macros; keys missing from the JSON are left out, nulls are xsi:nil.",
+        MACROS.rstrip("\n"),
+        *emitter.literals,
+        XML_DECLARATION.rstrip("\n"),
+        f"<{ENVELOPE_PREFIX}:Envelope {declarations}>",
+        f"  <{ENVELOPE_PREFIX}:Body>",
+    ]
+    return "\n".join([*header, *emitter.lines]) + "\n"
 
 
-def _shape_of(decl: ElementDecl | None) -> Any:
-    """A sample built from a schema: one of each element, ``""`` for text."""
+def _shape_of(decl: ElementDecl | None, enclosing: list[int]) -> Any:
+    """A sample built from a schema: one of each element, ``""`` for text. A recursive type
+    is followed one level into itself, no deeper (give a sample as deep as the data to
+    cover more)."""
     if decl is None or decl.children is None:
         return ""
     shape: dict[str, Any] = {f"@{name}": "" for name in decl.attributes}
+    inside = [*enclosing, id(decl.children)]
     for child in decl.children:
-        value = _shape_of(child)
+        if child.children is not None and inside.count(id(child.children)) > 1:
+            continue
+        value = _shape_of(child, inside)
         shape[child.name] = [value] if child.repeats else value
     return shape
 
@@ -120,10 +143,13 @@ class _Element:
         if a child was written: an element with no child at run time is empty, as ``to-xml``
         writes it. ``inline`` (mixed content) writes no line breaks at all."""
         lines = self.emitter.lines
-        declarations = namespace_declarations(shape, self.json_path)
+        declarations = namespace_declarations(shape, self.json_path, self.emitter.reserved)
         scope = {**self.scope, **declarations}
         tag = self.tag(scope)
-        declared = "".join(f' xmlns{":" + prefix if prefix else ""}="{uri}"' for prefix, uri in declarations.items())
+        declared = "".join(
+            f' xmlns{":" + prefix if prefix else ""}="{self.emitter.attribute_text(uri)}"'
+            for prefix, uri in declarations.items()
+        )
         open_line, close_line = ("", "") if inline else ("$nl" + indent, "##")
         if operation:
             open_line = indent
@@ -131,11 +157,19 @@ class _Element:
             lines.append(f"{open_line}<{tag}{declared}>#xmltext({self.value})</{tag}>{close_line}")
             return
         plan = layout(shape, self.decl, self.json_path, [])
+        for key in [*(name for name, _ in plan.attributes), *([plan.text_key] if plan.text_key else [])]:
+            if isinstance(shape[key], dict | list):
+                raise InputError(f"{self.json_path}['{key}']: an attribute or an element's text holds a scalar")
         attributes = "".join(self._attribute(key, name) for key, name in plan.attributes)
         start = f"<{tag}{declared}{attributes}>"
         if plan.text_key is not None and not inline:
             # Mixed content: nothing may come between the text and the children.
-            mixed = _Emitter(self.emitter.options, counter=self.emitter.counter)
+            mixed = _Emitter(
+                self.emitter.options,
+                self.emitter.reserved,
+                counter=self.emitter.counter,
+                literals=self.emitter.literals,
+            )
             _Element(mixed, self.key, self.value, self.path, self.decl, self.scope).write(shape, "", inline=True)
             self.emitter.counter = mixed.counter
             lines.append(f"{open_line}{''.join(mixed.lines)}{close_line if not operation else ''}")
@@ -181,7 +215,10 @@ class _Child:
         path = [*parent.path, f"['{self.key}']"]
         json_path = "".join(path)
         nil_tag = _Element(self.emitter, self.key, "", path, self.decl, self.scope).tag(
-            {**self.scope, **namespace_declarations(shape if isinstance(shape, dict) else None, json_path)}
+            {
+                **self.scope,
+                **namespace_declarations(shape if isinstance(shape, dict) else None, json_path, self.emitter.reserved),
+            }
         )
         open_line, close_line = ("", "") if self.inline else ("$nl" + indent, "##")
         nil = f'{open_line}<{nil_tag} xsi:nil="true"/>{close_line}'
@@ -201,7 +238,7 @@ class _Child:
             lines.append(nil)
             lines.append("#else")
             item_element = _Element(self.emitter, self.key, item, item_path, self.decl, self.scope)
-            item_element.write(_merged(shape), indent, inline=self.inline)
+            item_element.write(_merged(shape, json_path), indent, inline=self.inline)
             lines.append("#end")
             lines.append("#end")
             lines.append("#end")
@@ -227,10 +264,12 @@ class _Child:
         return "" if self.inline else f"#set({self.written} = true)"
 
 
-def _merged(items: list[Any]) -> Any:
+def _merged(items: list[Any], where: str) -> Any:
     """The shape of an array's items: all of them merged (:func:`_merge`)."""
     if any(isinstance(item, list) for item in items):
-        raise InputError("an array inside an array has no XML form; put the inner one in an object")
+        raise InputError(f"{where}: an array inside an array has no XML form; put the inner one in an object")
+    if any(isinstance(item, dict) for item in items) and any(not isinstance(item, dict | None) for item in items):
+        raise InputError(f"{where}: an array mixes objects and values; the template needs one shape for its items")
     shape: Any = None
     for item in items:
         shape = _merge(shape, item)
@@ -258,6 +297,10 @@ def _merge(first: Any, second: Any) -> Any:
 def integration_settings(options: EnvelopeOptions, template: str, uri: str) -> dict[str, Any]:
     """An ``x-amazon-apigateway-integration`` object for the template: an HTTP integration
     that POSTs the envelope with SOAP's ``Content-Type`` (and ``SOAPAction`` for 1.1)."""
+    if options.action is not None and ("'" in options.action or '"' in options.action):
+        raise InputError(
+            f"SOAPAction {options.action!r}: a quote cannot be carried in API Gateway's static header values"
+        )
     headers = {"integration.request.header.Content-Type": f"'{options.version.content_type(options.action)}'"}
     if options.version.name == "1.1":
         headers["integration.request.header.SOAPAction"] = f"'\"{options.action or ''}\"'"

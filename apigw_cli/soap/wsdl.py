@@ -13,9 +13,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from apigw_cli.documents import read_text
+from apigw_cli.documents import read_bytes
 from apigw_cli.errors import InputError
-from apigw_cli.soap.envelope import SOAP_11, SOAP_12, XS, ElementDecl, SoapVersion
+from apigw_cli.soap.envelope import SOAP_11, SOAP_12, XS, ElementDecl, SoapVersion, check_namespace
 from apigw_cli.soap.xml import XmlError, parse_element
 
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
@@ -47,6 +47,19 @@ class _Schema:
     qualified: bool
 
 
+@dataclass
+class _Content:
+    """A complex type's content, read once and shared by the elements of that type."""
+
+    children: list[ElementDecl] = field(default_factory=list)
+    attributes: dict[str, str | None] = field(default_factory=dict)
+    #: Text with attributes (``simpleContent``), of this built-in type.
+    simple: bool = False
+    text_type: str | None = None
+    #: False while the type is being read (a type met again then refers to itself).
+    complete: bool = False
+
+
 def read_service(path: str, operation: str) -> ServiceOperation:
     """The operation named ``operation`` in the WSDL (or XSD) at ``path``."""
     return _Reader(path).operation(operation)
@@ -61,6 +74,7 @@ class _Reader:
         self.schemas: dict[etree._Element, _Schema] = {}
         self.elements: dict[tuple[str, str], etree._Element] = {}
         self.types: dict[tuple[str, str], etree._Element] = {}
+        self.complex_types: dict[etree._Element, _Content] = {}
         if self.root.tag == f"{{{XS}}}schema":
             self.add_schema(self.root, Path(path))
         else:
@@ -69,13 +83,15 @@ class _Reader:
 
     def load(self, path: str) -> etree._Element:
         try:
-            return parse_element(read_text(path, what="WSDL or XSD file"))
+            return parse_element(read_bytes(path, what="WSDL or XSD file"))
         except XmlError as exc:
             where = f"{path}:{exc.line}:{exc.column}" if exc.line else path
             raise InputError(f"{where}: not well-formed XML: {exc}") from None
 
     def add_schema(self, schema: etree._Element, origin: Path) -> None:
         info = _Schema(schema.get("targetNamespace") or "", schema.get("elementFormDefault") == "qualified")
+        if info.target:
+            check_namespace(info.target, f"{origin}: targetNamespace")
         self.schemas[schema] = info
         for child in schema:
             name = child.get("name")
@@ -228,36 +244,59 @@ class _Reader:
         return self._simple_base(base, depth + 1) if base is not None else None
 
     def _complex(self, decl: ElementDecl, node: etree._Element, depth: int) -> None:
-        decl.children = decl.children or []
+        """Give ``decl`` the content of complex type ``node``. Each type is read once and its
+        children shared by every element of that type, so a recursive type is a cycle, not an
+        endless (or exponential) tree."""
+        content = self.complex_types.get(node)
+        if content is None:
+            content = self.complex_types[node] = _Content()
+            self._fill(content, node, depth)
+            content.complete = True
+        decl.children = None if content.simple else content.children
+        decl.attributes = content.attributes
+        if content.simple:
+            decl.type = content.text_type
+
+    def _fill(self, content: _Content, node: etree._Element, depth: int) -> None:
         for child in node:
             kind = etree.QName(child).localname if isinstance(child.tag, str) else ""
             if kind in ("sequence", "all", "choice"):
-                self._group(decl, child, depth, optional=kind == "choice")
+                self._group(content, child, depth, optional=kind == "choice")
             elif kind == "attribute" and child.get("name"):
-                decl.attributes[str(child.get("name"))] = _local(child.get("type") or "") or None
+                content.attributes[str(child.get("name"))] = _local(child.get("type") or "") or None
             elif kind in ("complexContent", "simpleContent"):
                 derivation = next((item for item in child if isinstance(item.tag, str)), None)
-                if derivation is not None and derivation.get("base"):
-                    namespace, local = self._qname(derivation, str(derivation.get("base")))
-                    if kind == "complexContent":
-                        self._typed(decl, namespace, local, depth + 1)
-                        self._complex(decl, derivation, depth + 1)
-                    else:  # text with attributes
-                        decl.type = local if namespace == XS else None
-                        self._complex(decl, derivation, depth + 1)
-                        decl.children = None if not decl.children else decl.children
+                if derivation is None or not derivation.get("base"):
+                    continue
+                namespace, local = self._qname(derivation, str(derivation.get("base")))
+                base = self.types.get((namespace, local))
+                if base is not None and base.tag == f"{{{XS}}}complexType":
+                    inherited = ElementDecl(local, namespace)
+                    if self.complex_types.get(base, _Content(complete=True)).complete is False:
+                        raise InputError(f"{self.path}: type {local!r} is derived from itself")
+                    self._complex(inherited, base, depth + 1)
+                    content.children.extend(inherited.children or [])
+                    content.attributes.update(inherited.attributes)
+                    content.simple = content.simple or inherited.children is None
+                    content.text_type = content.text_type or inherited.type
+                elif kind == "simpleContent":
+                    content.text_type = (
+                        local if namespace == XS else (self._simple_base(base, depth + 1) if base is not None else None)
+                    )
+                if kind == "simpleContent":
+                    content.simple = True
+                self._fill(content, derivation, depth + 1)
 
-    def _group(self, decl: ElementDecl, node: etree._Element, depth: int, *, optional: bool) -> None:
-        assert decl.children is not None
+    def _group(self, content: _Content, node: etree._Element, depth: int, *, optional: bool) -> None:
         for child in node:
             kind = etree.QName(child).localname if isinstance(child.tag, str) else ""
             if kind == "element":
                 item = self.element(child, depth=depth + 1)
                 if optional:
                     item.min_occurs = 0
-                decl.children.append(item)
+                content.children.append(item)
             elif kind in ("sequence", "all", "choice"):
-                self._group(decl, child, depth, optional=optional or kind == "choice")
+                self._group(content, child, depth, optional=optional or kind == "choice")
 
     def _schema_of(self, node: etree._Element) -> etree._Element:
         return next(ancestor for ancestor in node.iterancestors() if ancestor in self.schemas)

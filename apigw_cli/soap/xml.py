@@ -54,10 +54,12 @@ def parse_xml(text: str, *, keep_blank_text: bool = False) -> XmlNode:
     return _node(parse_element(text, keep_blank_text=keep_blank_text))
 
 
-def parse_element(text: str, *, keep_blank_text: bool = False) -> etree._Element:
-    """Parse ``text`` with the hardened parser into lxml's tree (for :mod:`apigw_cli.soap`)."""
+def parse_element(text: str | bytes, *, keep_blank_text: bool = False) -> etree._Element:
+    """Parse ``text`` with the hardened parser into lxml's tree (for :mod:`apigw_cli.soap`).
+    Bytes are decoded as their XML declaration or byte-order mark says."""
+    data = text.encode("utf-8", errors="replace") if isinstance(text, str) else text
     try:
-        return etree.fromstring(text.encode("utf-8", errors="replace"), _parser(keep_blank_text))
+        return etree.fromstring(data, _parser(keep_blank_text))
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (None, None)
         message = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))

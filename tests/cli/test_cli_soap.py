@@ -90,3 +90,23 @@ def test_usage_and_input_errors(runner: CliRunner, tmp_path: Path) -> None:
     assert run(runner, "to-json", str(SOAP / "fault.xml"), "--wsdl", WSDL)[0] == ExitStatus.USAGE  # no --operation
     code, _, err = run(runner, "template", "--operation", "CreatePet", "--namespace", "urn:x")
     assert code == ExitStatus.INPUT and "give a sample (--sample) or a schema (--wsdl)" in err
+
+
+def test_problems_with_the_content_name_the_file_on_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, err = run(runner, "to-xml", "-", "--operation", "Op", "--namespace", "urn:a b", stdin="{}")
+    assert code == ExitStatus.USAGE and err.startswith("apigw: error: --namespace: 'urn:a b' is not a namespace URI")
+    code, _, err = run(runner, "to-xml", "-", "--operation", "Op", "--namespace", "u", stdin='{"a b": 1}')
+    assert (code, err) == (ExitStatus.INPUT, "apigw: error: <stdin>: $.a b: 'a b' is not an XML name "
+                                             "(letters, digits, '_', '-', '.'; no spaces)\n")  # fmt: skip
+    sample = tmp_path / "sample.yaml"
+    sample.write_text("1: x\n", encoding="utf-8")
+    code, _, err = run(runner, "template", "--operation", "Op", "--namespace", "u", "--sample", str(sample))
+    assert (code, err) == (ExitStatus.INPUT, f"apigw: error: {sample}: $: key 1 is not text\n")
+    fault = tmp_path / "fault.xml"
+    fault.write_text(
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault>'
+        "<faultstring>two\nlines</faultstring></s:Fault></s:Body></s:Envelope>",
+        encoding="utf-8",
+    )
+    code, _, err = run(runner, "to-json", str(fault), "--fail-on-fault")
+    assert (code, err) == (ExitStatus.DIFFERENT, "apigw: error: the answer is a SOAP Fault: (no code): two lines\n")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from apigw_cli.errors import InputError
@@ -61,6 +63,12 @@ def test_soap_12_and_another_prefix() -> None:
         ({"q:a": 1}, "prefix 'q' is not declared"),
         ({"a": [[1]]}, "an array inside an array has no XML form"),
         ({"a": {"@b": {"c": 1}}}, "an attribute holds text"),
+        ({"@xmlns:p": "a b", "p:x": 1}, "$.@xmlns:p: 'a b' is not a namespace URI XML accepts"),
+        ({"@xmlns:1p": "urn:o"}, "'1p' cannot be declared as a prefix"),
+        ({"@xmlns:xmlns": "urn:o"}, "'xmlns' cannot be declared as a prefix"),
+        ({"@xmlns:xsi": "urn:other", "n": None}, "prefix 'xsi' is the envelope's own"),
+        ({"@xmlns:p": "", "p:x": 1}, "a prefix needs a namespace URI"),
+        (json.loads('{"a":' * 101 + "1" + "}" * 101), "the JSON nests deeper than 100 levels"),
     ],
 )
 def test_json_xml_cannot_express_is_an_input_error(document: object, message: str) -> None:
@@ -69,7 +77,21 @@ def test_json_xml_cannot_express_is_an_input_error(document: object, message: st
     assert message in str(caught.value)
 
 
-@pytest.mark.parametrize(("operation", "prefix"), [("Bad Name", "ns"), ("Op", "soap"), ("Op", "1x")])
-def test_bad_operation_or_prefix(operation: str, prefix: str) -> None:
+@pytest.mark.parametrize(
+    ("operation", "prefix", "namespace"),
+    [("Bad Name", "ns", "urn:x"), ("Op", "soap", "urn:x"), ("Op", "1x", "urn:x"), ("Op", "ns", "urn:a b"),
+     ("Op", "ns", "urn:a##b"), ("Op", "ns", ""), ("Op", "ns", "urn:${x}")],
+)  # fmt: skip
+def test_bad_operation_prefix_or_namespace(operation: str, prefix: str, namespace: str) -> None:
     with pytest.raises(InputError):
-        EnvelopeOptions(operation, "urn:x", prefix=prefix)
+        EnvelopeOptions(operation, namespace, prefix=prefix)
+
+
+def test_names_may_be_written_in_any_script() -> None:
+    assert "<ns:名前>1</ns:名前>" in to_xml({"名前": 1}, ORDERS).xml
+
+
+def test_arrays_longer_than_a_template_can_walk_are_written_with_a_warning() -> None:
+    conversion = to_xml({"a": list(range(1001))}, ORDERS)
+    assert conversion.xml.count("<ns:a>") == 1001
+    assert conversion.warnings == ["$.a: 1,001 items; in API Gateway the template's #foreach stops after 1,000"]

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from apigw_cli.errors import InputError
+from apigw_cli.soap.envelope import ElementDecl
 from apigw_cli.soap.parse import to_json
 from apigw_cli.soap.wsdl import read_service
 from tests.helpers import ROOT
@@ -91,12 +92,40 @@ def test_the_billion_laughs_are_a_clear_error_not_a_hang() -> None:
     assert time.monotonic() - started < 2
 
 
-def test_an_external_entity_is_not_read(tmp_path: object) -> None:
-    secret = ROOT / "pyproject.toml"
-    text = (f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        f'<!ENTITY xxe SYSTEM "file://{ROOT / "pyproject.toml"}">',  # external: would read a file
+        '<!ENTITY xxe "hello">',  # internal: would vanish silently
+    ],
+)
+def test_a_document_type_declaration_is_refused_so_entities_neither_read_files_nor_vanish(declaration: str) -> None:
+    text = (f'<?xml version="1.0"?><!DOCTYPE x [{declaration}]>'
             '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><a>&xxe;</a></s:Body></s:Envelope>')  # fmt: skip
-    reading = to_json(text)
-    assert "apigw" not in str(reading.document)
+    with pytest.raises(InputError, match=r"must not contain a document type declaration") as caught:
+        to_json(text, name="answer.xml")
+    assert "apigw" not in str(caught.value) and str(caught.value).startswith("answer.xml: ")
+
+
+def test_bytes_are_decoded_as_the_xml_declaration_says() -> None:
+    latin = envelope("<name>caf\u00e9</name>")
+    data = ('<?xml version="1.0" encoding="ISO-8859-1"?>' + latin).encode("latin-1")
+    assert to_json(data).document == "caf\u00e9"
+    assert to_json(b"\xef\xbb\xbf" + envelope("<a>x</a>").encode()).document == "x"
+
+
+def test_decimals_that_no_double_holds_stay_text_with_a_warning() -> None:
+    schema = ElementDecl(
+        "r", "urn:x", children=[ElementDecl("d", "urn:x", type="decimal"), ElementDecl("f", "urn:x", type="double")]
+    )
+    text = envelope("<r><d>123456789012345678901234567890.5</d><f>1e400</f></r>")
+    reading = to_json(text, schema=schema)
+    assert reading.document == {"d": "123456789012345678901234567890.5", "f": "1e400"}
+    assert len(reading.warnings) == 2
+    assert to_json(envelope("<r><d>2.5</d><f>1e3</f></r>"), schema=schema).document == {"d": 2.5, "f": 1000.0}
+    # Digits are ASCII digits: a full-width 7 is not an xs:int.
+    int_schema = ElementDecl("i", "urn:x", type="int")
+    assert to_json(envelope("<i>\uff17</i>"), schema=int_schema).document == "\uff17"
 
 
 def test_deep_nesting_is_a_clear_error_not_a_crash() -> None:

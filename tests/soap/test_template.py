@@ -15,7 +15,7 @@ from apigw_cli.errors import InputError
 from apigw_cli.render import render_template
 from apigw_cli.samples import request_from_mapping
 from apigw_cli.soap.convert import to_xml
-from apigw_cli.soap.envelope import SOAP_12, EnvelopeOptions
+from apigw_cli.soap.envelope import SOAP_12, ElementDecl, EnvelopeOptions
 from apigw_cli.soap.template import integration_settings, soap_template
 from apigw_cli.soap.wsdl import read_service
 from apigw_cli.vtl.context import Identity
@@ -78,6 +78,43 @@ def test_a_template_from_the_schema_alone() -> None:
     assert comparison.equal, [d.describe() for d in comparison.differences]
 
 
+@pytest.mark.parametrize(
+    "namespace", ["urn:a&b", "urn:$input.body", "http://example.com/ns#end", "urn:a'b$c#set($q=1)", "urn:x#$y"]
+)
+def test_namespaces_are_escaped_for_xml_and_kept_from_vtl(namespace: str) -> None:
+    """A namespace is text to the template, never VTL: '$' and '#' come from a single-quoted
+    literal (checked with real Velocity 1.7 too)."""
+    options = EnvelopeOptions("Op", namespace)
+    document = {"a": "x", "b": {"@xmlns:q": namespace + "/q", "q:c": 1}}
+    assert assert_same_envelope(document, options) == to_xml(document, options).xml
+
+
+def test_a_recursive_schema_gives_a_template_one_level_deep() -> None:
+    leaf = ElementDecl("v", "urn:t", type="int")
+    node = ElementDecl("Tree", "urn:t", children=[leaf])
+    assert node.children is not None
+    node.children.append(ElementDecl("kids", "urn:t", children=node.children, max_occurs=None))
+    template = soap_template(EnvelopeOptions("Tree", "urn:t"), schema=node)
+    document = {"v": 1, "kids": [{"v": 2}]}
+    assert render(template, document) == to_xml(document, EnvelopeOptions("Tree", "urn:t"), node).xml
+
+
+@pytest.mark.parametrize(
+    ("sample", "message"),
+    [
+        ({"a": [{"b": 1}, "x"]}, r"\$\['a'\]: an array mixes objects and values"),
+        ({"@a": {}}, r"an attribute or an element's text holds a scalar"),
+        ({"@xmlns:ns": "urn:other", "x": 1}, r"prefix 'ns' is the envelope's own"),
+        ({"@xmlns:xml": "urn:o"}, r"'xml' cannot be declared as a prefix"),
+        ({"@xmlns:": "urn:o"}, r"'' cannot be declared as a prefix"),
+        ({1: "x"}, r"key 1 is not text"),
+    ],
+)
+def test_samples_the_template_cannot_follow_are_refused_as_to_xml_refuses_them(sample: Any, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        soap_template(OPTIONS, sample=sample)
+
+
 def test_the_template_needs_a_shape() -> None:
     with pytest.raises(InputError, match="give a sample"):
         soap_template(OPTIONS)
@@ -104,7 +141,7 @@ def test_integration_settings_for_both_versions() -> None:
 
 # -- the property ----------------------------------------------------------------------------
 
-NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_.\-]{0,8}", fullmatch=True)
+NAMES = st.from_regex(r"[A-Za-z_\u00e9\u540d][A-Za-z0-9_.\-\u00e9\u540d]{0,8}", fullmatch=True)
 TEXT = st.one_of(
     st.text(max_size=12), st.sampled_from(HOSTILE), st.lists(st.sampled_from(HOSTILE), max_size=4).map("".join)
 )

@@ -103,3 +103,46 @@ def test_remote_schemas_are_not_fetched(tmp_path: Path) -> None:
     service = read_service(write(tmp_path, "r.wsdl", wsdl), "Ping")
     assert service.warnings == ["http://127.0.0.1:9/x.xsd: not read (apigw reads local schema files only)"]
     assert json.dumps(service.request.type) == '"string"'
+
+
+TREE_XSD = """<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:t" targetNamespace="urn:t"
+    elementFormDefault="qualified">
+  <xs:complexType name="Node"><xs:sequence>
+    <xs:element name="v" type="xs:int"/>
+    <xs:element name="next" type="t:Node" minOccurs="0"/>
+    <xs:element name="kids" type="t:Node" minOccurs="0" maxOccurs="unbounded"/>
+  </xs:sequence></xs:complexType>
+  <xs:element name="Tree" type="t:Node"/>
+</xs:schema>"""
+
+
+def test_a_type_that_contains_itself_several_times_is_read_once_not_expanded(tmp_path: Path) -> None:
+    """A tree type: expanding it as a tree would take 3^32 steps; read once, it is a cycle."""
+    service = read_service(write(tmp_path, "tree.xsd", TREE_XSD), "Tree")
+    request = service.request
+    kids = request.child("kids")
+    assert kids is not None and kids.children is request.children and kids.repeats
+    document = {"v": 1, "kids": [{"v": 2, "next": {"v": "3"}}, {"v": 4}]}
+    conversion = to_xml(document, EnvelopeOptions("Tree", "urn:t"), request)
+    assert "<ns:v>3</ns:v>" in conversion.xml and conversion.warnings == []
+
+
+@pytest.mark.parametrize(
+    "types",
+    [
+        '<xs:complexType name="A"><xs:complexContent><xs:extension base="t:A"/></xs:complexContent></xs:complexType>',
+        '<xs:complexType name="A"><xs:complexContent><xs:extension base="t:B"/></xs:complexContent></xs:complexType>'
+        '<xs:complexType name="B"><xs:complexContent><xs:extension base="t:A"/></xs:complexContent></xs:complexType>',
+    ],
+)
+def test_a_type_derived_from_itself_is_a_clear_error(tmp_path: Path, types: str) -> None:
+    xsd = (f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:t" targetNamespace="urn:t">{types}'
+           '<xs:element name="Op" type="t:A"/></xs:schema>')  # fmt: skip
+    with pytest.raises(InputError, match=r"self\.xsd: type '[AB]' is derived from itself"):
+        read_service(write(tmp_path, "self.xsd", xsd), "Op")
+
+
+def test_a_target_namespace_xml_cannot_carry_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    xsd = TYPES_XSD.replace('targetNamespace="urn:t"', 'targetNamespace="urn:a b"')
+    with pytest.raises(InputError, match=r"bad\.xsd: targetNamespace: 'urn:a b' is not a namespace URI"):
+        read_service(write(tmp_path, "bad.xsd", xsd), "Ping")
