@@ -1,0 +1,77 @@
+"""Load an API definition file: an OpenAPI document or a SAM/CloudFormation template, YAML
+or JSON, recognised by its content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from apigw_cli.definitions.api import Api, check_declarations
+from apigw_cli.definitions.cloudformation import is_cloudformation, read_cloudformation
+from apigw_cli.definitions.openapi import is_openapi, read_openapi
+from apigw_cli.documents import parse_json, parse_yaml, read_text
+from apigw_cli.errors import DefinitionError, UsageError
+
+
+@dataclass
+class Definition:
+    """The REST APIs a file defines, and what loading it left unresolved."""
+
+    source: str
+    apis: list[Api]
+    warnings: list[str] = field(default_factory=list)
+
+    def api(self, name: str | None) -> Api:
+        """The API ``name`` (a logical id or title); without a name, the only one."""
+        if name is None:
+            if len(self.apis) == 1:
+                return self.apis[0]
+            if not self.apis:
+                raise DefinitionError(f"{self.source}: the template defines no REST API")
+            names = ", ".join(api.name for api in self.apis)
+            raise UsageError(f"{self.source} defines several REST APIs ({names}); choose one with --api NAME")
+        for api in self.apis:
+            if api.name == name:
+                return api
+        names = ", ".join(api.name for api in self.apis) or "none"
+        raise UsageError(f"--api {name!r}: {self.source} has no such REST API (its APIs: {names})")
+
+
+def load_definition(path: str, parameters: dict[str, str] | None = None) -> Definition:
+    """Read the definition at ``path``; ``parameters`` are CloudFormation parameter values."""
+    data = read_definition_document(Path(path))
+    warnings: list[str] = []
+    if is_openapi(data):
+        if parameters:
+            raise UsageError(f"--param: {path} is an OpenAPI document; parameters are for CloudFormation templates")
+        apis = [read_openapi(data, path)]
+    elif is_cloudformation(data):
+        apis = read_cloudformation(data, Path(path), parameters or {}, warnings)
+    else:
+        raise DefinitionError(
+            f"{path}: neither an OpenAPI document ('swagger' or 'openapi' key) nor a SAM/CloudFormation template "
+            "('Resources' key)"
+        )
+    for api in apis:
+        for method in api.methods:
+            warnings.extend(check_declarations(method))
+    return Definition(path, apis, warnings)
+
+
+def load_openapi_file(path: Path, *, name: str) -> Api:
+    """A local OpenAPI file a template points to (``DefinitionUri``)."""
+    data = read_definition_document(path)
+    if not is_openapi(data):
+        raise DefinitionError(f"{path}: expected an OpenAPI document (with 'swagger' or 'openapi')")
+    return read_openapi(data, str(path), name=name)
+
+
+def read_definition_document(path: Path) -> Any:
+    """The parsed file: JSON, or YAML with CloudFormation's short-form tags."""
+    from apigw_cli.definitions.intrinsics import cloudformation_loader
+
+    text = read_text(str(path), what="definition")
+    if path.suffix == ".json":
+        return parse_json(text, str(path))
+    return parse_yaml(text, str(path), loader=cloudformation_loader())[1]

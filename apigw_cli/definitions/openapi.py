@@ -1,0 +1,162 @@
+"""OpenAPI 2.0 (Swagger) and 3.x documents with API Gateway's extensions (spec §10.1): what
+``aws apigateway get-export`` writes and ``import-rest-api`` reads.
+
+Local ``$ref``s are followed; references to other files are refused by name, as API
+Gateway's import does.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from apigw_cli.definitions.api import ANY, Api, Method, check_resource_path
+from apigw_cli.definitions.integration import integration_from_mapping
+from apigw_cli.documents import kind_of
+from apigw_cli.errors import DefinitionError
+
+#: Operation keys of a path item, and the method each stands for.
+OPERATIONS = {"get": "GET", "put": "PUT", "post": "POST", "delete": "DELETE", "options": "OPTIONS",
+              "head": "HEAD", "patch": "PATCH", "x-amazon-apigateway-any-method": ANY}  # fmt: skip
+INTEGRATION_KEY = "x-amazon-apigateway-integration"
+#: Where an OpenAPI parameter goes in a ``method.request.*`` name.
+_PARAMETER_LOCATIONS = {"path": "path", "query": "querystring", "header": "header"}
+_MAX_REF_DEPTH = 64
+
+
+def is_openapi(data: Any) -> bool:
+    return isinstance(data, dict) and ("swagger" in data or "openapi" in data)
+
+
+def read_openapi(data: Any, source: str, *, name: str | None = None) -> Api:
+    """The API an OpenAPI document describes; ``source`` names it in errors (a file, or a
+    file and the key that holds the document)."""
+    if not isinstance(data, dict):
+        raise DefinitionError(f"{source}: an OpenAPI document must be a mapping, not {kind_of(data)}")
+    version = str(data.get("swagger") or data.get("openapi") or "")
+    if not re.fullmatch(r"2\.0|3\.[01](\.\d+)?", version):
+        raise DefinitionError(f"{source}: OpenAPI version {version!r} is not 2.0, 3.0 or 3.1")
+    return _Reader(data, source).api(name)
+
+
+class _Reader:
+    def __init__(self, document: dict[str, Any], source: str) -> None:
+        self.document = document
+        self.source = source
+
+    def api(self, name: str | None) -> Api:
+        info = self.mapping(self.document.get("info"), "info")
+        binary = self.document.get("x-amazon-apigateway-binary-media-types") or []
+        if not isinstance(binary, list) or not all(isinstance(item, str) for item in binary):
+            raise DefinitionError(f"{self.source}: x-amazon-apigateway-binary-media-types: expected a list of types")
+        api = Api(
+            name=name or str(info.get("title") or "api"),
+            source=self.source,
+            base_path=self.base_path(),
+            binary_media_types=tuple(binary),
+        )
+        for path, item in self.mapping(self.document.get("paths"), "paths").items():
+            where = f"paths.{path}"
+            resource = check_resource_path(str(path), f"{self.source}: {where}")
+            item = self.mapping(self.deref(item, where), where)
+            shared = self.parameters(item.get("parameters"), f"{where}.parameters")
+            for key, operation in item.items():
+                if key in OPERATIONS:
+                    api.methods.append(self.method(OPERATIONS[key], resource, operation, shared, f"{where}.{key}"))
+        return api
+
+    def base_path(self) -> str:
+        """2.0's ``basePath``; 3.x: the first server URL's path, its variables at their defaults
+        (an export writes ``/{basePath}`` with the stage as default)."""
+        if "basePath" in self.document:
+            return "/" + str(self.document["basePath"]).strip("/")
+        servers = self.document.get("servers")
+        if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
+            return ""
+        url = str(servers[0].get("url", ""))
+        variables = servers[0].get("variables") or {}
+        if isinstance(variables, dict):
+            for variable, spec in variables.items():
+                default = spec.get("default", "") if isinstance(spec, dict) else ""
+                url = url.replace("{" + str(variable) + "}", str(default))
+        path = urlsplit(url).path if "://" in url else url
+        path = "/" + "/".join(part for part in path.split("/") if part)
+        return "" if path == "/" else path
+
+    def method(self, http_method: str, resource: str, operation: Any, shared: dict[str, bool], where: str) -> Method:
+        operation = self.mapping(self.deref(operation, where), where)
+        parameters = {**shared, **self.parameters(operation.get("parameters"), f"{where}.parameters")}
+        integration = None
+        if INTEGRATION_KEY in operation:
+            key = f"{where}.{INTEGRATION_KEY}"
+            integration = integration_from_mapping(self.deref(operation[INTEGRATION_KEY], key), f"{self.source}: {key}")
+        return Method(
+            http_method=http_method,
+            resource=resource,
+            integration=integration,
+            source=f"{self.source}: {where}",
+            request_parameters=parameters,
+            method_responses=self.responses(operation.get("responses"), f"{where}.responses"),
+        )
+
+    def parameters(self, value: Any, where: str) -> dict[str, bool]:
+        """``method.request.LOCATION.NAME`` → required, for path, query and header parameters."""
+        declared: dict[str, bool] = {}
+        if value is None:
+            return declared
+        if not isinstance(value, list):
+            raise DefinitionError(f"{self.source}: {where}: expected a list, got {kind_of(value)}")
+        for index, item in enumerate(value):
+            item = self.mapping(self.deref(item, f"{where}[{index}]"), f"{where}[{index}]")
+            location = _PARAMETER_LOCATIONS.get(str(item.get("in")))
+            if location is not None:
+                declared[f"method.request.{location}.{item.get('name')}"] = item.get("required") is True
+        return declared
+
+    def responses(self, value: Any, where: str) -> dict[int, frozenset[str]] | None:
+        if value is None:
+            return None
+        responses: dict[int, frozenset[str]] = {}
+        for status, response in self.mapping(value, where).items():
+            if not re.fullmatch(r"[1-5][0-9][0-9]", str(status)):
+                continue  # "default" and ranges describe documentation only
+            response = self.mapping(self.deref(response, f"{where}.{status}"), f"{where}.{status}")
+            headers = response.get("headers") or {}
+            responses[int(status)] = frozenset(str(name) for name in self.mapping(headers, f"{where}.{status}.headers"))
+        return responses
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def mapping(self, value: Any, where: str) -> dict[Any, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise DefinitionError(f"{self.source}: {where}: expected a mapping, got {kind_of(value)}")
+        return value
+
+    def deref(self, value: Any, where: str) -> Any:
+        """``value``, or what its ``$ref`` points to (a local JSON pointer), followed through."""
+        for _ in range(_MAX_REF_DEPTH):
+            if not (isinstance(value, dict) and "$ref" in value):
+                return value
+            reference = value["$ref"]
+            if not isinstance(reference, str) or not reference.startswith("#/"):
+                raise DefinitionError(
+                    f"{self.source}: {where}: $ref {reference!r}: only references within the document (#/...) "
+                    "are followed, as API Gateway's import does"
+                )
+            value = self.pointer(reference, where)
+        raise DefinitionError(f"{self.source}: {where}: $ref chain longer than {_MAX_REF_DEPTH} (a cycle?)")
+
+    def pointer(self, reference: str, where: str) -> Any:
+        value: Any = self.document
+        for token in reference[2:].split("/"):
+            key = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(value, dict) and key in value:
+                value = value[key]
+            elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+                value = value[int(key)]
+            else:
+                raise DefinitionError(f"{self.source}: {where}: $ref {reference!r} points to nothing")
+        return value
