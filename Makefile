@@ -45,6 +45,12 @@ demo: install
 	@echo '$$ apigw invoke --integration samples/integrations/lambda-pets.yaml --handler samples/handlers/pets.py:lookup --request samples/get-pet.json -p petId=9 --trace'
 	@$(BIN)/apigw invoke --integration samples/integrations/lambda-pets.yaml --handler samples/handlers/pets.py:lookup --request samples/get-pet.json -p petId=9 --trace
 	@echo
+	@echo '$$ apigw routes samples/api/template.yaml'
+	@$(BIN)/apigw routes samples/api/template.yaml
+	@echo
+	@echo '$$ apigw invoke samples/api/template.yaml GET /pets/7'
+	@$(BIN)/apigw invoke samples/api/template.yaml GET /pets/7
+	@echo
 
 # Check the tests' Velocity expectations against real Velocity 1.7 (needs Java; see ../shared/oracle).
 oracle: install

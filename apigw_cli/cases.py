@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from apigw_cli.definitions.api import Api
+from apigw_cli.definitions.handlers import HandlerMap
 from apigw_cli.definitions.integration import Integration, integration_from_mapping, load_integration
+from apigw_cli.definitions.load import Definition, load_definition
 from apigw_cli.documents import parse_json, parse_yaml, read_text
 from apigw_cli.errors import InputError, UsageError
 from apigw_cli.integrations.lambda_ import HandlerSpec
@@ -31,7 +34,8 @@ from apigw_cli.samples import (
 KINDS = ("render-request", "render-response", "invoke")
 CASE_KEYS = frozenset(
     {"id", "kind", "template", "templateFile", "request", "requestFile", "response", "responseFile",
-     "integration", "integrationFile", "handler", "expect", "source", "notes", "skip"}
+     "integration", "integrationFile", "handler", "definition", "route", "api", "params", "expect", "source",
+     "notes", "skip"}
 )  # fmt: skip
 EXPECT_KEYS = frozenset({"status", "body", "json", "bodyPattern", "headers", "error"})
 #: Folders never searched for case files.
@@ -76,10 +80,24 @@ class Case:
     skip: str | None
     #: Files besides the case file that the case reads (for ``--watch``).
     inputs: list[Path] = field(default_factory=list)
+    #: An invoke case run through a definition's route instead of an integration.
+    route: RouteCall | None = None
 
     @property
     def where(self) -> str:
         return f"{self.file}:{self.line}" if self.line else str(self.file)
+
+
+@dataclass
+class RouteCall:
+    """``definition:`` and ``route: 'METHOD PATH'``: the request goes through the API's routing."""
+
+    api: Api
+    method: str
+    path: str
+    #: The stage the request names (``None``: the definition's own, if it has one).
+    stage: str | None
+    handlers: HandlerMap
 
 
 @dataclass
@@ -131,12 +149,13 @@ def load_case_file(path: Path) -> CaseFile | None:
         return None
     case_file = CaseFile(path, [], text)
     seen: set[str] = set()
+    definitions: dict[Any, Definition] = {}
     for index, item in enumerate(data):
         node = nodes[index] if nodes is not None else None
         line = node.start_mark.line + 1 if node is not None else None
         if not isinstance(item, dict):
             raise InputError(f"{_where(path, line)}: case {index + 1}: expected a mapping, got {type(item).__name__}")
-        case = _case(item, path, line, index)
+        case = _case(item, path, line, index, definitions)
         if case.id in seen:
             raise InputError(f"{_where(path, line)}: case '{case.id}': the id is used twice in this file")
         seen.add(case.id)
@@ -182,7 +201,7 @@ def _where(path: Path, line: int | None) -> str:
     return f"{path}:{line}" if line else str(path)
 
 
-def _case(item: dict[str, Any], path: Path, line: int | None, index: int) -> Case:
+def _case(item: dict[str, Any], path: Path, line: int | None, index: int, definitions: dict[Any, Definition]) -> Case:
     label = f"case '{item['id']}'" if isinstance(item.get("id"), str) else f"case {index + 1}"
 
     def error(key: str, message: str) -> InputError:
@@ -245,15 +264,34 @@ def _case(item: dict[str, Any], path: Path, line: int | None, index: int) -> Cas
     if kind == "render-response" and response is None:
         raise InputError(f"{where}: a render-response case needs 'response' or 'responseFile'")
     exclusive("integration", "integrationFile")
+    exclusive("integration", "definition")
+    exclusive("integrationFile", "definition")
     integration = None
+    route = None
     if "integration" in item:
         integration = integration_from_mapping(item["integration"], f"{where}: integration")
     elif "integrationFile" in item:
         integration = load_integration(str(referenced("integrationFile", "integration file")))
+    elif "definition" in item:
+        if kind != "invoke":
+            raise error("definition", "a definition's route is for invoke cases")
+        route = _route_call(item, referenced("definition", "definition"), request, error, definitions)
     elif kind == "invoke":
-        raise InputError(f"{where}: an invoke case needs 'integration' or 'integrationFile'")
+        raise InputError(f"{where}: an invoke case needs 'integration', 'integrationFile' or 'definition'")
+    elif "route" in item or "api" in item or "params" in item:
+        raise error("route", "'route', 'api' and 'params' go with 'definition'")
     handler = None
-    if "handler" in item:
+    if route is not None and "handler" in item:
+        handler_items = item["handler"]
+        if isinstance(handler_items, dict):
+            handler_items = [f"{name}={spec}" for name, spec in handler_items.items()]
+        elif isinstance(handler_items, str):
+            handler_items = [handler_items]
+        try:
+            route.handlers = HandlerMap.parse([str(value) for value in handler_items], folder)
+        except (UsageError, InputError) as exc:
+            raise error("handler", exc.message) from None
+    elif "handler" in item:
         if not isinstance(item["handler"], str):
             raise error("handler", "expected file.py:function or module:function")
         try:
@@ -279,7 +317,34 @@ def _case(item: dict[str, Any], path: Path, line: int | None, index: int) -> Cas
         expect=_expectation(item.get("expect"), error),
         skip=skip,
         inputs=inputs,
+        route=route,
     )
+
+
+def _route_call(
+    item: dict[str, Any], definition: Path, request: Request, error: Any, definitions: dict[Any, Definition]
+) -> RouteCall:
+    """``route:`` (``'METHOD PATH'``) in ``definition:``'s API (``api:`` among several), with
+    ``params:`` for a template's parameters."""
+    route = item.get("route")
+    method, _, target = route.strip().partition(" ") if isinstance(route, str) else ("", "", "")
+    if not method or not target.strip().startswith("/"):
+        raise error("route", "expected 'METHOD PATH', e.g. 'GET /pets/7'")
+    params = item.get("params") or {}
+    if not isinstance(params, dict):
+        raise error("params", "expected a mapping of template parameters to values")
+    key = (definition.resolve(), tuple(sorted((str(name), str(value)) for name, value in params.items())))
+    if key not in definitions:  # one load per definition and parameters, for the whole file
+        definitions[key] = load_definition(str(definition), dict(key[1]))
+    api_name = item.get("api")
+    if api_name is not None and not isinstance(api_name, str):
+        raise error("api", "expected the API's name (its logical id)")
+    try:
+        api = definitions[key].api(api_name)
+    except UsageError as exc:
+        raise error("api", exc.message) from None
+    stage = request.stage if request.stage != Request().stage else None
+    return RouteCall(api, method.upper(), target.strip(), stage, HandlerMap())
 
 
 def _expectation(raw: Any, error: Any) -> Expectation:

@@ -26,6 +26,10 @@ UNSUPPORTED_MEDIA_TYPE = GatewayResponseType(
 #: A request body a mapping cannot read (``method.request.body.x`` of a non-JSON body); the
 #: message is recorded for BAD_REQUEST_BODY, its use here follows LocalStack (unconfirmed).
 BAD_REQUEST_BODY = GatewayResponseType("BAD_REQUEST_BODY", 400, "Invalid request body", "BadRequestException")
+#: No resource or method matches the request (spec §1, §9; the error type is unconfirmed).
+MISSING_AUTHENTICATION_TOKEN = GatewayResponseType(
+    "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", "MissingAuthenticationTokenException"
+)
 #: Bodies over 10 MB (spec §6.9, §9: not customizable; the message is unconfirmed).
 REQUEST_TOO_LARGE = GatewayResponseType(
     "REQUEST_TOO_LARGE", 413, "HTTP content length exceeded 10485760 bytes.", "RequestTooLargeException"

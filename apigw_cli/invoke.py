@@ -14,11 +14,13 @@ import binascii
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import formatdate
 from typing import Any
 from urllib.parse import urlsplit
 
+from apigw_cli.definitions.api import Api
+from apigw_cli.definitions.handlers import HandlerMap
 from apigw_cli.definitions.integration import Integration, MappingTemplate, default_response
 from apigw_cli.definitions.select import (
     SelectionError,
@@ -35,8 +37,10 @@ from apigw_cli.gateway_responses import (
     BAD_REQUEST_BODY,
     LAMBDA_PROXY_FAILURE,
     MAX_PAYLOAD_BYTES,
+    MISSING_AUTHENTICATION_TOKEN,
     REQUEST_TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
+    GatewayResponseType,
     gateway_response,
 )
 from apigw_cli.integrations import http
@@ -85,7 +89,10 @@ class InvokeOptions:
     handler: HandlerSpec | None = None
     #: A Lambda Invoke API endpoint instead of a local handler.
     lambda_endpoint: str | None = None
-    function_timeout_s: float = DEFAULT_FUNCTION_TIMEOUT_S
+    #: The function's own timeout; ``None``: the template's, else Lambda's default.
+    function_timeout_s: float | None = None
+    #: The function's own environment variables.
+    function_environment: dict[str, str] = field(default_factory=dict)
     #: A canned backend answer instead of a network call (HTTP, HTTP_PROXY, AWS services).
     backend_response: Response | None = None
     #: The API's ``binaryMediaTypes``.
@@ -94,11 +101,78 @@ class InvokeOptions:
     reveal_secrets: bool = False
 
 
-def invoke(integration: Integration, request: Request, options: InvokeOptions | None = None) -> InvokeResult:
+def invoke(
+    integration: Integration,
+    request: Request,
+    options: InvokeOptions | None = None,
+    *,
+    method_responses: dict[int, frozenset[str]] | None = None,
+) -> InvokeResult:
     """Simulate one call. Raises :class:`~apigw_cli.errors.TemplateError` for a template that
     does not render, :class:`~apigw_cli.errors.UsageError` when the backend to call is
-    not given; a failing backend is part of the result."""
-    return _Call(integration, request, options or InvokeOptions()).run()
+    not given; a failing backend is part of the result. ``method_responses`` are the method's
+    declared responses (status → headers), when a definition gives them."""
+    return _Call(integration, request, options or InvokeOptions(), method_responses).run()
+
+
+def invoke_route(
+    api: Api, request: Request, options: InvokeOptions, handlers: HandlerMap | None = None
+) -> InvokeResult:
+    """Route ``request`` (its method and path) to one of ``api``'s methods as API Gateway does,
+    then simulate the call through that method's integration. No route: AWS's 403."""
+    match = api.route(request.method, request.path)
+    method = match.method
+    if method is None:
+        what = "no resource matches the path" if match.resource is None else f"{match.resource} has no {request.method}"
+        return _gateway_result(
+            MISSING_AUTHENTICATION_TOKEN,
+            request,
+            options,
+            f"No method for {request.method} {request.path} in {api.name}: {what}",
+            [f"{api.source}: {what} ({request.method} {request.path}); AWS answers 403 Missing Authentication Token"],
+        )
+    request = replace(request, resource=match.resource or "/", path_parameters=match.path_parameters)
+    if method.integration is None:
+        return _gateway_result(
+            API_CONFIGURATION_ERROR,
+            request,
+            options,
+            "Execution failed due to configuration error: No integration defined for method",
+            [f"{method.source}: {method.route} has no integration"],
+        )
+    integration = method.integration
+    options = replace(options, binary_media_types=(*api.binary_media_types, *options.binary_media_types))
+    if integration.type in ("AWS", "AWS_PROXY") and options.lambda_endpoint is None:
+        choice = (handlers or HandlerMap()).choose(api, integration)
+        function = choice.function
+        options = replace(
+            options,
+            handler=choice.handler,
+            function_timeout_s=options.function_timeout_s or (function.timeout_s if function else None),
+            function_environment={**(function.environment if function else {}), **options.function_environment},
+        )
+        if choice.handler is None and calls_lambda(integration.uri):
+            why = f" ({function.name}: {function.why_not_local})" if function is not None else ""
+            raise UsageError(
+                f"{method.source}: {method.route} calls a Lambda function apigw has no local code for{why}; "
+                "give --handler NAME=FILE.py:FUNCTION or --lambda-endpoint URL"
+            )
+    return invoke(integration, request, options, method_responses=method.method_responses)
+
+
+def _gateway_result(
+    kind: GatewayResponseType, request: Request, options: InvokeOptions, message: str, warnings: list[str]
+) -> InvokeResult:
+    """A call API Gateway answers itself, before any integration runs."""
+    log = ExecutionLog(options.identity.epoch_ms, frozen=options.frozen_clock, reveal_secrets=options.reveal_secrets)
+    log.lines.append(f"Execution log for request {options.identity.request_id}")
+    log.add(f"Starting execution for request: {options.identity.request_id}")
+    log.add(f"HTTP Method: {request.method}, Resource Path: {request.path}")
+    log.add(message)
+    response = gateway_response(kind)
+    response.headers = standard_headers(response, options.identity, trace=True)
+    log.add(f"Method completed with status: {response.status}")
+    return InvokeResult(response, log.lines, 0, None, warnings)
 
 
 class _TooLarge(Exception):
@@ -106,8 +180,15 @@ class _TooLarge(Exception):
 
 
 class _Call:
-    def __init__(self, integration: Integration, request: Request, options: InvokeOptions) -> None:
+    def __init__(
+        self,
+        integration: Integration,
+        request: Request,
+        options: InvokeOptions,
+        method_responses: dict[int, frozenset[str]] | None,
+    ) -> None:
         self.integration = integration
+        self.method_responses = method_responses
         self.request = request
         self.options = options
         self.scope: RequestScope = request_scope(request, options.identity)
@@ -147,7 +228,9 @@ class _Call:
             response = gateway_response(BAD_REQUEST_BODY)
         except _TooLarge:
             response = gateway_response(REQUEST_TOO_LARGE)
-        response.headers = self._standard_headers(response)
+        response.headers = standard_headers(
+            response, self.options.identity, trace=self.integration.type != "HTTP_PROXY"
+        )
         self.log.add(f"Method completed with status: {response.status}")
         return InvokeResult(response, self.log.lines, self.log.elapsed_ms(), failure, self.warnings)
 
@@ -230,6 +313,13 @@ class _Call:
                 "Execution failed due to configuration error: No match for output mapping and no default output "
                 f"mapping configured. Endpoint Response Status Code: {backend.status}",
                 f"no integration response matches {value!r} and there is no default one",
+            )
+        if self.method_responses is not None and selected.status not in self.method_responses:
+            raise ExecutionFailed(
+                API_CONFIGURATION_ERROR,
+                "Execution failed due to configuration error: Output mapping refers to an invalid method response: "
+                f"{selected.status}",
+                f"{self.integration.source}: integration response {selected.status} has no method response",
             )
         if selection and selection.also_matched:
             others = ", ".join(repr(item.selection_pattern) for item in selection.also_matched)
@@ -381,7 +471,12 @@ class _Call:
                 f"{self.integration.source}: an {self.integration.type} integration needs a function: a handler "
                 "(--handler FILE.py:FUNCTION, or handler: in a case) or --lambda-endpoint URL"
             )
-        return LocalHandler(self.options.handler, self._function_identity(), timeout_s=self.options.function_timeout_s)
+        return LocalHandler(
+            self.options.handler,
+            self._function_identity(),
+            timeout_s=self.options.function_timeout_s or DEFAULT_FUNCTION_TIMEOUT_S,
+            environment=self.options.function_environment,
+        )
 
     def _invoke(self, payload: str, *, shown: str | None = None) -> tuple[LambdaReply, int]:
         """Invoke the function with ``payload`` (the log shows ``shown`` instead, if given):
@@ -493,27 +588,7 @@ class _Call:
         }
 
     def _trace_id(self) -> str:
-        identity = self.options.identity
-        return f"Root=1-{identity.epoch_ms // 1000:08x}-{identity.request_id.replace('-', '')[:24]}"
-
-    def _standard_headers(self, response: Response) -> MultiValues:
-        """The method response's headers as a client sees them: API Gateway's own around the
-        integration's; every response has a ``Content-Type`` (spec §8.2)."""
-        identity = self.options.identity
-        own = {name.lower(): values for name, values in response.headers.items()}
-        headers: MultiValues = {
-            "Date": [formatdate(identity.epoch_ms / 1000, usegmt=True)],
-            "Content-Type": own.get("content-type", ["application/json"]),
-            "Content-Length": [str(len(_body_bytes(response)))],
-            "x-amzn-RequestId": [self.request_id],
-        }
-        for name, values in response.headers.items():
-            if name.lower() not in ("date", "content-type", "content-length", "x-amzn-requestid"):
-                headers[name] = values
-        headers["x-amz-apigw-id"] = [identity.extended_request_id]
-        if self.integration.type != "HTTP_PROXY":
-            headers["X-Amzn-Trace-Id"] = [self._trace_id()]
-        return headers
+        return trace_id(self.options.identity)
 
     def _log_endpoint(self, endpoint: EndpointRequest) -> None:
         self.log.add(f"Endpoint request URI: {endpoint.url}")
@@ -529,6 +604,30 @@ class _Call:
         self.log.add(f"Received response. Status: {backend.status}, Integration latency: {latency_ms} ms{stand_in}")
         self.log.add(f"Endpoint response headers: {self.log.headers(backend.headers)}")
         self.log.add(f"Endpoint response body before transformations: {backend.body_text()}")
+
+
+def standard_headers(response: Response, identity: Identity, *, trace: bool) -> MultiValues:
+    """The method response's headers as a client sees them: API Gateway's own around the
+    integration's; every response has a ``Content-Type`` (spec §8.2). ``trace``: add
+    ``X-Amzn-Trace-Id`` (not on HTTP_PROXY responses)."""
+    own = {name.lower(): values for name, values in response.headers.items()}
+    headers: MultiValues = {
+        "Date": [formatdate(identity.epoch_ms / 1000, usegmt=True)],
+        "Content-Type": own.get("content-type", ["application/json"]),
+        "Content-Length": [str(len(_body_bytes(response)))],
+        "x-amzn-RequestId": [identity.request_id],
+    }
+    for name, values in response.headers.items():
+        if name.lower() not in ("date", "content-type", "content-length", "x-amzn-requestid"):
+            headers[name] = values
+    headers["x-amz-apigw-id"] = [identity.extended_request_id]
+    if trace:
+        headers["X-Amzn-Trace-Id"] = [trace_id(identity)]
+    return headers
+
+
+def trace_id(identity: Identity) -> str:
+    return f"Root=1-{identity.epoch_ms // 1000:08x}-{identity.request_id.replace('-', '')[:24]}"
 
 
 def _body_bytes(response: Response) -> bytes:

@@ -202,6 +202,16 @@ def write_styled(lines: list[tuple[str, str]], streams: Streams) -> None:
         console.print(Text(_encodable(text), style=style), markup=False)
 
 
+def write_table(header: list[str], rows: list[list[str]], streams: Streams | None = None) -> None:
+    """Aligned columns, the header in bold on a terminal; the last column is not padded."""
+    widths = [max(len(row[index]) for row in [header, *rows]) for index in range(len(header) - 1)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join([*(cell.ljust(width) for cell, width in zip(cells, widths, strict=False)), cells[-1]]).rstrip()
+
+    write_styled([(line(header), "bold"), *((line(row), "") for row in rows)], streams or Streams())
+
+
 def _colour_console(stream: TextIO, is_tty: bool) -> Any:
     """A Rich console when Rich would style this stream, else ``None`` (and no Rich import)."""
     if not (is_tty or os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE")):

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from apigw_cli.cases import Case, CaseFile, find_case_files, load_case_file, update_expectations
+from apigw_cli.definitions.api import routed_request
 from apigw_cli.diff import compare_outputs, json_differences, unified_diff
 from apigw_cli.errors import ApigwError, UsageError
-from apigw_cli.invoke import InvokeOptions, invoke
+from apigw_cli.invoke import InvokeOptions, invoke, invoke_route
 from apigw_cli.models import DiffResult, MultiValues, RenderResult, find_header
 from apigw_cli.render import render_template
 from apigw_cli.vtl.context import Identity
@@ -209,14 +210,19 @@ def _render(case: Case) -> _Outcome:
 
 
 def _invoke(case: Case) -> _Outcome:
-    assert case.integration is not None
     options = InvokeOptions(
         identity=Identity.deterministic(),
         frozen_clock=True,
         handler=case.handler,
         backend_response=case.response,
     )
-    result = invoke(case.integration, case.request, options)
+    if case.route is not None:
+        route = case.route
+        request = routed_request(case.request, route.method, route.path, route.api.stage(route.stage))
+        result = invoke_route(route.api, request, options, route.handlers)
+    else:
+        assert case.integration is not None
+        result = invoke(case.integration, case.request, options)
     response = result.response
     return _Outcome(response.body_text(), response.status, response.headers)
 

@@ -92,7 +92,10 @@ def test_other_yaml_and_json_files_are_not_case_files(tmp_path: Path) -> None:
             "a render-request case needs 'template' or 'templateFile'",
         ),
         ("- {id: a, kind: render-response, template: x, expect: {body: x}}", "needs 'response' or 'responseFile'"),
-        ("- {id: a, kind: invoke, expect: {status: 200}}", "an invoke case needs 'integration' or 'integrationFile'"),
+        (
+            "- {id: a, kind: invoke, expect: {status: 200}}",
+            "an invoke case needs 'integration', 'integrationFile' or 'definition'",
+        ),
         (
             "- {id: a, kind: invoke, integration: {type: mock}, integrationFile: i.yaml, expect: {status: 200}}",
             "'integration' and 'integrationFile' are mutually exclusive",

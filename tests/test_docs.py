@@ -35,11 +35,15 @@ def test_readme_examples_print_what_the_readme_shows(command: str, expected: str
     result = subprocess.run(
         ["sh", "-c", command], capture_output=True, text=True, cwd=ROOT, env=environment, check=False
     )
-    # As a terminal shows it: stdout, then stderr on the next line.
+    # As a terminal shows it: stdout, then stderr on the next line; a README block cannot show
+    # output without a final line break.
     shown = result.stdout
     if shown and result.stderr and not shown.endswith("\n"):
         shown += "\n"
-    assert measured(shown + result.stderr) == measured(expected)
+    shown += result.stderr
+    if shown and not shown.endswith("\n"):
+        shown += "\n"
+    assert measured(shown) == measured(expected)
 
 
 def measured(text: str) -> str:

@@ -126,9 +126,9 @@ def _root(
 
 
 def _register() -> None:
-    from apigw_cli.cli import diff, invoke, render, soap, templates, test
+    from apigw_cli.cli import diff, invoke, render, routes, soap, templates, test
 
-    for command in (render, diff, test, invoke, soap, templates):
+    for command in (render, diff, test, invoke, routes, soap, templates):
         command.register(app)
 
 

@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from apigw_cli.cli.inputs import RequestInputs, request_options
-from apigw_cli.cli.options import JsonOption, TracebackOption, WatchOption, watch_command, watched_files
+from apigw_cli.cli.options import (
+    ApiOption,
+    JsonOption,
+    ParamOption,
+    TracebackOption,
+    WatchOption,
+    load_api,
+    watch_command,
+    watched_files,
+)
 from apigw_cli.errors import CheckFailed, IntegrationError, UsageError
 
 if TYPE_CHECKING:
     from apigw_cli.definitions.integration import Integration
+    from apigw_cli.invoke import InvokeOptions
+    from apigw_cli.models import InvokeResult
 
 HELP = """Simulate one call through an API Gateway integration, as a deployed API runs it.
 
 \b
-The integration comes from --integration FILE (an x-amazon-apigateway-integration object,
-or CloudFormation's Integration), or from the shortcuts (--type, --uri, --handler,
---request-template, --response-template), which override the file. The request options are
-those of 'apigw render'. Prints the method response like curl -i; --trace prints the
-execution log on stderr, step by step, as the console's Test button does.
+With DEFINITION (an OpenAPI document or a SAM/CloudFormation template), METHOD and PATH are
+routed as API Gateway routes them (literal segments before {param}, greedy {proxy+}, ANY);
+no route gives AWS's 403. --stage takes the stage's variables from the definition, and the
+template's Lambda functions run their own Python code unless --handler maps them.
+
+\b
+Without a definition, the integration comes from --integration FILE (an
+x-amazon-apigateway-integration object, or CloudFormation's Integration), or from the
+shortcuts (--type, --uri, --handler, --request-template, --response-template), which
+override the file. The request options are those of 'apigw render'. Prints the method
+response like curl -i; --trace prints the execution log on stderr, step by step, as the
+console's Test button does.
 
 \b
 MOCK needs nothing else. HTTP and HTTP_PROXY call the uri for real, or use --backend-response.
@@ -34,6 +53,8 @@ still printed.
 
 \b
 Examples:
+  apigw invoke samples/api/openapi.yaml GET /pets/7 --handler samples/api/handlers.yaml --trace
+  apigw invoke samples/api/template.yaml POST /pets --input samples/api/new-pet.json -H 'Content-Type: application/json'
   apigw invoke --integration samples/integrations/mock-pets.yaml -p petId=7 --trace
   apigw invoke --type aws_proxy --handler samples/handlers/pets.py:proxy -p petId=7 --json
   apigw invoke --integration samples/integrations/http-pets.yaml --request samples/get-pet.json \\
@@ -52,6 +73,23 @@ BACKEND = "Backend"
 @request_options(RequestInputs)
 def invoke(
     inputs: RequestInputs,
+    definition: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="DEFINITION", help="OpenAPI document or SAM/CloudFormation template.", show_default=False
+        ),
+    ] = None,
+    route_method: Annotated[
+        str | None, typer.Argument(metavar="METHOD", help="HTTP method (default: the request's).", show_default=False)
+    ] = None,
+    route_path: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="PATH", help="Path after the stage, with any ?query (default: the request's).", show_default=False
+        ),
+    ] = None,
+    api: ApiOption = None,
+    param: ParamOption = None,
     integration_file: Annotated[
         str | None,
         typer.Option("--integration", metavar="FILE", help="The integration definition (YAML/JSON)."),
@@ -74,11 +112,12 @@ def invoke(
         ),
     ] = None,
     handler: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--handler",
-            metavar="FILE.py:FUNCTION",
-            help="The Lambda handler to run (or module:function).",
+            metavar="[NAME=]FILE.py:FUNCTION",
+            help="The Lambda handler to run (or module:function). With a DEFINITION: NAME=FILE.py:FUNCTION for the "
+            "function NAME (name, ARN or logical id), or a YAML file mapping names to handlers (repeatable).",
             rich_help_panel=BACKEND,
         ),
     ] = None,
@@ -110,14 +149,14 @@ def invoke(
         ),
     ] = None,
     function_timeout: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--function-timeout",
             metavar="SECONDS",
-            help="The function's own timeout (Lambda's default: 3; at most 900).",
+            help="The function's own timeout (default: the template's Timeout, else Lambda's 3; at most 900).",
             rich_help_panel=BACKEND,
         ),
-    ] = 3.0,
+    ] = None,
     binary_media_types: Annotated[
         list[str] | None,
         typer.Option(
@@ -141,25 +180,39 @@ def invoke(
     watch: WatchOption = False,
     traceback: TracebackOption = False,
 ) -> None:
-    if integration_file is None and integration_type is None:
-        raise UsageError("give --integration FILE or --type TYPE")
+    shortcuts = {"--integration": integration_file, "--type": integration_type, "--uri": uri,
+                 "--request-template": request_template, "--response-template": response_template,
+                 "--payload-format": payload_format}  # fmt: skip
+    if definition is not None:
+        given = [flag for flag, value in shortcuts.items() if value is not None]
+        if given:
+            raise UsageError(f"{given[0]} describes an integration; with a DEFINITION the route's own is used")
+    else:
+        if integration_file is None and integration_type is None:
+            raise UsageError("give a DEFINITION METHOD PATH, --integration FILE or --type TYPE")
+        if api is not None or param:
+            raise UsageError("--api and --param choose from a DEFINITION; give one")
+        if len(handler or []) > 1 or any("=" in item.partition(":")[0] for item in handler or []):
+            raise UsageError("one --handler FILE.py:FUNCTION; naming functions (NAME=...) needs a DEFINITION")
     if integration_type is not None and integration_type.lower() not in TYPES:
         raise UsageError(f"--type {integration_type!r}: expected one of {', '.join(TYPES)}")
     if payload_format is not None and payload_format not in PAYLOAD_FORMATS:
         raise UsageError(f"--payload-format {payload_format!r}: expected 1.0 or 2.0")
-    if not 0.001 <= function_timeout <= MAX_FUNCTION_TIMEOUT_S:  # NaN too
+    if function_timeout is not None and not 0.001 <= function_timeout <= MAX_FUNCTION_TIMEOUT_S:  # NaN too
         raise UsageError(f"--function-timeout {function_timeout}: expected seconds from 0.001 to 900 (Lambda's limit)")
-    if handler is not None and lambda_endpoint is not None:
+    if handler and lambda_endpoint is not None:
         raise UsageError("--handler and --lambda-endpoint are alternatives; give one")
     inputs.check(
+        ("DEFINITION", definition),
         ("--integration", integration_file),
         ("--request-template", request_template),
         ("--response-template", response_template),
         ("--backend-response", backend_response),
     )
-    own_files = [integration_file, request_template, response_template, backend_response]
-    handler_file = handler.rpartition(":")[0] if handler and handler.rpartition(":")[0].endswith(".py") else None
-    files = watched_files(watch, [*inputs.files(), *(name for name in (*own_files, handler_file) if name)])
+    own_files = [definition, integration_file, request_template, response_template, backend_response]
+    handler_files = [item.rpartition("=")[2].rpartition(":")[0] for item in handler or []]
+    handler_files = [name for name in handler_files if name.endswith(".py")]
+    files = watched_files(watch, [*inputs.files(), *(name for name in own_files if name), *handler_files])
 
     def load_integration() -> Integration:
         from apigw_cli.definitions.integration import Integration, MappingTemplate, load_integration
@@ -182,26 +235,35 @@ def invoke(
         # A quick try without a file needs no mappings or responses written out.
         return integration if integration_file is not None else integration.with_console_defaults()
 
+    def simulate(options: InvokeOptions) -> InvokeResult:
+        from apigw_cli.definitions.api import routed_request
+        from apigw_cli.definitions.handlers import HandlerMap
+        from apigw_cli.integrations.lambda_ import HandlerSpec
+        from apigw_cli.invoke import invoke, invoke_route
+
+        request = inputs.load_request(body=inputs.read_input())
+        if definition is None:
+            spec = HandlerSpec.parse(handler[0], Path.cwd()) if handler else None
+            return invoke(load_integration(), request, replace(options, handler=spec))
+        chosen = load_api(definition, api, param)
+        request = routed_request(request, route_method, route_path, chosen.stage(inputs.stage))
+        return invoke_route(chosen, request, options, HandlerMap.parse(handler or [], Path.cwd()))
+
     def run() -> None:
         from apigw_cli import output
-        from apigw_cli.integrations.lambda_ import HandlerSpec
         from apigw_cli.invoke import InvokeOptions
-        from apigw_cli.invoke import invoke as simulate
         from apigw_cli.samples import read_response_file
 
-        integration = load_integration()
-        request = inputs.load_request(body=inputs.read_input())
         options = InvokeOptions(
             identity=inputs.identity(),
             frozen_clock=inputs.deterministic_run,
-            handler=HandlerSpec.parse(handler, Path.cwd()) if handler else None,
             lambda_endpoint=lambda_endpoint,
             function_timeout_s=function_timeout,
             backend_response=read_response_file(backend_response) if backend_response else None,
             binary_media_types=tuple(binary_media_types or ()),
             reveal_secrets=show_secrets,
         )
-        result = simulate(integration, request, options)
+        result = simulate(options)
         output.report_warnings(result.warnings)
         if json_output:
             output.write_json(result.to_json())

@@ -180,3 +180,53 @@ def watched_files(watch: bool, names: list[str]) -> Callable[[], list[Path]]:
         raise UsageError("--watch needs files: standard input cannot be read again")
     paths = [Path(name) for name in names]
     return lambda: paths
+
+
+DEFINITION = "API definition (OpenAPI, SAM or CloudFormation)"
+
+ApiOption = Annotated[
+    str | None,
+    typer.Option(
+        "--api",
+        metavar="NAME",
+        help="The REST API to use when the template defines several (its logical id).",
+        rich_help_panel=DEFINITION,
+    ),
+]
+ParamOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        metavar="NAME=VALUE",
+        help="A template parameter's value, for !Ref and !Sub (repeatable).",
+        rich_help_panel=DEFINITION,
+    ),
+]
+DefinitionHandlerOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--handler",
+        metavar="[NAME=]FILE.py:FUNCTION",
+        help="Local code for the definition's Lambda functions: NAME=FILE.py:FUNCTION (NAME: function name, "
+        "ARN or logical id), FILE.py:FUNCTION for all, or a YAML file mapping names to handlers (repeatable).",
+        rich_help_panel=DEFINITION,
+    ),
+]
+
+
+def load_api(definition: str, api: str | None, params: list[str] | None) -> Any:
+    """The API ``definition`` defines (``--api`` chooses among several), warnings reported."""
+    return load_apis(definition, api, params, several=False)[0]
+
+
+def load_apis(definition: str, api: str | None, params: list[str] | None, *, several: bool = True) -> list[Any]:
+    """The APIs ``definition`` defines, or the one ``--api`` names (or the only one, unless
+    ``several``), warnings reported."""
+    from apigw_cli import output
+    from apigw_cli.definitions.load import load_definition
+
+    values = dict(split_assignment(flag, "--param") for flag in params or [])
+    loaded = load_definition(definition, values)
+    chosen = loaded.apis if several and api is None else [loaded.api(api)]
+    output.report_warnings(loaded.warnings)
+    return chosen

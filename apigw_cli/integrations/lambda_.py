@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -154,6 +155,16 @@ class HandlerSpec:
         return cls(text, function, None, base.resolve())
 
     @property
+    def shown(self) -> str:
+        """``file.py:function`` with the file relative to the working folder when below it."""
+        if self.file is None:
+            return self.text
+        try:
+            return f"{self.file.relative_to(Path.cwd().resolve())}:{self.function}"
+        except ValueError:
+            return f"{self.file}:{self.function}"
+
+    @property
     def module_name(self) -> str:
         return self.file.stem if self.file is not None else self.text.rpartition(":")[0]
 
@@ -170,12 +181,15 @@ class LocalHandler:
         *,
         timeout_s: float = DEFAULT_FUNCTION_TIMEOUT_S,
         memory_mb: int = DEFAULT_MEMORY_MB,
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         self.spec = spec
         self.identity = identity
         self.name = identity.name
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
+        #: The function's own variables (a template's ``Environment.Variables``).
+        self.environment = dict(environment or {})
 
     def invoke(self, payload: str, *, request_id: str, timeout_s: float) -> LambdaReply:
         log_stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[$LATEST]{request_id.replace('-', '')}"
@@ -230,10 +244,12 @@ class LocalHandler:
         return [sys.executable, str(BOOTSTRAP)]
 
     def _environment(self, log_stream: str) -> dict[str, str]:
-        """The caller's environment plus what Lambda sets for a function."""
+        """The caller's environment, the function's variables, then what Lambda sets (its
+        reserved names win, as Lambda refuses them in a function's configuration)."""
         region = self.identity.region
         return {
             **os.environ,
+            **self.environment,
             "AWS_LAMBDA_FUNCTION_NAME": self.name,
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.memory_mb),

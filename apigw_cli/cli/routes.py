@@ -1,0 +1,86 @@
+"""``apigw routes``: the methods an API definition defines, a line each."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from apigw_cli.cli.options import (
+    ApiOption,
+    DefinitionHandlerOption,
+    JsonOption,
+    ParamOption,
+    TracebackOption,
+    load_apis,
+)
+
+HELP = """List the routes of an API definition: method, resource, integration type, where it
+goes (URI, or Lambda function and the local handler that runs it) and its mapping templates.
+
+\b
+DEFINITION is an OpenAPI 2.0/3.x document (JSON or YAML, as 'aws apigateway get-export'
+writes it) or a SAM/CloudFormation template. Values a template leaves to AWS are shown as
+${Name} placeholders, with a warning naming the --param that resolves them.
+
+\b
+Examples:
+  apigw routes samples/api/openapi.yaml
+  apigw routes samples/api/template.yaml --param BackendUrl=http://127.0.0.1:8080 --json
+"""
+
+
+def routes(
+    definition: Annotated[
+        str, typer.Argument(metavar="DEFINITION", help="OpenAPI document or SAM/CloudFormation template.")
+    ],
+    api: ApiOption = None,
+    param: ParamOption = None,
+    handler: DefinitionHandlerOption = None,
+    json_output: JsonOption = False,
+    traceback: TracebackOption = False,
+) -> None:
+    from pathlib import Path
+
+    from apigw_cli import output
+    from apigw_cli.definitions.handlers import HandlerMap
+    from apigw_cli.definitions.routes import routes as route_rows
+
+    apis = load_apis(definition, api, param)
+    handlers = HandlerMap.parse(handler or [], Path.cwd())
+    tables = [(item, route_rows(item, handlers)) for item in apis]
+    if json_output:
+        output.write_json(
+            {
+                "apis": [
+                    {
+                        "name": item.name,
+                        "basePath": item.base_path,
+                        "stages": {stage.name: stage.variables for stage in item.stages},
+                        "routes": [row.to_json() for row in rows],
+                    }
+                    for item, rows in tables
+                ]
+            }
+        )
+        return
+    several = len(apis) > 1  # then an API column comes first
+    output.write_table(
+        [*(["API"] if several else []), "METHOD", "RESOURCE", "TYPE", "TARGET", "TEMPLATES"],
+        [
+            [
+                *([item.name] if several else []),
+                row.method.http_method,
+                row.method.resource,
+                row.type,
+                row.target,
+                row.templates(),
+            ]
+            for item, rows in tables
+            for row in rows
+        ],
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command(help=HELP, no_args_is_help=True)(routes)
