@@ -58,7 +58,7 @@ def test_routes_lists_every_method_with_where_it_goes(runner: CliRunner, monkeyp
         ["GET", "/health", "MOCK"], ["GET", "/pets", "HTTP"], ["POST", "/pets", "AWS_PROXY"],
         ["GET", "/pets/{petId}", "AWS"], ["ANY", "/store/{proxy+}", "HTTP_PROXY"],
     ]  # fmt: skip
-    assert "lambda PetLookupFunction: samples/api/src/pets_api.py:lookup" in lines[4]
+    assert "lambda PetLookupFunction: samples/handlers/pets.py:lookup" in lines[4]
     assert lines[4].endswith("request: application/json; response: 404 (application/json), 200 (application/json)")
 
 
@@ -75,7 +75,7 @@ def test_routes_as_json_for_scripts(runner: CliRunner) -> None:
     ]
     mapped = json.loads(run(runner, "routes", OPENAPI, "--json", "--handler", HANDLERS)[1])
     lookup = next(route for route in mapped["apis"][0]["routes"] if route["resource"] == "/pets/{petId}")
-    assert lookup["handler"].endswith("src/pets_api.py:lookup")
+    assert lookup["handler"].endswith("samples/handlers/pets.py:lookup")
 
 
 def test_routes_of_a_template_with_several_apis_and_unresolved_values(runner: CliRunner, tmp_path: Path) -> None:
@@ -126,7 +126,7 @@ def test_invoke_an_openapi_export_with_its_stage_variables_and_handlers(runner: 
     )
     code, out, _ = run(
         runner, "invoke", OPENAPI, "GET", "/pets/7", "--handler",
-        f"PetLookupFunction={API / 'src' / 'pets_api.py'}:lookup",
+        f"PetLookupFunction={ROOT / 'samples' / 'handlers' / 'pets.py'}:lookup",
     )  # fmt: skip
     assert (code, body_of(out)) == (0, '{"id": 7, "name": "Rex", "species": "dog"}')
 

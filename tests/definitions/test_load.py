@@ -105,7 +105,11 @@ def test_the_sample_sam_template() -> None:
     assert functions["CreatePetFunction"].environment == {"PETS_TABLE": "pets-prod"}
     assert functions["CreatePetFunction"].timeout_s == 5
     handler = functions["PetLookupFunction"].handler
-    assert handler is not None and handler.file == API / "src" / "pets_api.py" and handler.function == "lookup"
+    assert (
+        handler is not None
+        and handler.file == ROOT / "samples" / "handlers" / "pets.py"
+        and handler.function == "lookup"
+    )
     beta = load_definition(str(API / "template.yaml"), {"StageName": "beta", "BackendUrl": "http://10.0.0.1:81"})
     assert [(stage.name, stage.variables) for stage in beta.api(None).stages] == [("beta", {"backend": "10.0.0.1:81"})]
 

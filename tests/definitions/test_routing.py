@@ -144,5 +144,5 @@ def test_lambda_routes_run_the_templates_functions_or_the_mapped_handlers() -> N
         invoke(export, "GET", "/pets/8")
     mapped = HandlerMap.parse([str(API / "handlers.yaml")], Path.cwd())
     assert invoke(export, "GET", "/pets/8", mapped)[:2] == (200, '{"id": 8, "name": "Tom", "species": "cat"}')
-    everything = HandlerMap.parse([f"{API / 'src' / 'pets_api.py'}:lookup"], Path.cwd())
+    everything = HandlerMap.parse([f"{ROOT / 'samples' / 'handlers' / 'pets.py'}:lookup"], Path.cwd())
     assert invoke(export, "GET", "/pets/99", everything)[:2] == (404, '{"message": "Not found: pet 99"}')
