@@ -287,6 +287,8 @@ def _case(item: dict[str, Any], path: Path, line: int | None, index: int, defini
             handler_items = [f"{name}={spec}" for name, spec in handler_items.items()]
         elif isinstance(handler_items, str):
             handler_items = [handler_items]
+        if not isinstance(handler_items, list) or not all(isinstance(value, str) for value in handler_items):
+            raise error("handler", "expected FILE.py:FUNCTION, a mapping file, or a mapping of names to handlers")
         try:
             route.handlers = HandlerMap.parse([str(value) for value in handler_items], folder)
         except (UsageError, InputError) as exc:
@@ -331,11 +333,14 @@ def _route_call(
     if not method or not target.strip().startswith("/"):
         raise error("route", "expected 'METHOD PATH', e.g. 'GET /pets/7'")
     params = item.get("params") or {}
-    if not isinstance(params, dict):
-        raise error("params", "expected a mapping of template parameters to values")
+    if not isinstance(params, dict) or not all(isinstance(value, str | int | float) for value in params.values()):
+        raise error("params", "expected a mapping of template parameters to their values (text)")
     key = (definition.resolve(), tuple(sorted((str(name), str(value)) for name, value in params.items())))
     if key not in definitions:  # one load per definition and parameters, for the whole file
-        definitions[key] = load_definition(str(definition), dict(key[1]))
+        try:
+            definitions[key] = load_definition(str(definition), dict(key[1]))
+        except UsageError as exc:
+            raise error("params", exc.message) from None
     api_name = item.get("api")
     if api_name is not None and not isinstance(api_name, str):
         raise error("api", "expected the API's name (its logical id)")

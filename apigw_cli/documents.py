@@ -61,16 +61,30 @@ def parse_document(text: str, name: str) -> Any:
     return parse_yaml(text, name)[1]
 
 
-def parse_json(text: str, name: str) -> Any:
-    """Strict JSON (a byte-order mark is allowed; ``NaN`` and ``Infinity`` are not JSON)."""
+def parse_json(text: str, name: str, *, unique_keys: bool = False) -> Any:
+    """Strict JSON (a byte-order mark is allowed; ``NaN`` and ``Infinity`` are not JSON);
+    ``unique_keys``: a key given twice in an object is an error, not silently the last."""
     try:
-        return json.loads(text.removeprefix("\ufeff"), parse_constant=_reject_constant)
+        return json.loads(
+            text.removeprefix("\ufeff"),
+            parse_constant=_reject_constant,
+            object_pairs_hook=_unique_object if unique_keys else None,
+        )
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except ValueError as exc:
         raise InputError(f"{name}: invalid JSON: {exc}") from None
     except RecursionError:
         raise InputError(f"{name}: the document nests too deeply") from None
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"key {key!r} is given twice in one object")
+        result[key] = value
+    return result
 
 
 def _reject_constant(name: str) -> Any:

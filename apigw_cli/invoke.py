@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -141,6 +142,15 @@ def invoke_route(
             [f"{method.source}: {method.route} has no integration"],
         )
     integration = method.integration
+    placeholder = _PLACEHOLDER.search(integration.uri or "")
+    if placeholder is not None:
+        raise UsageError(
+            f"{method.source}: the uri {integration.uri} holds {placeholder.group(0)}, which the template leaves to "
+            f"AWS; give --param {placeholder.group(1)}=VALUE"
+        )
+    unknown = sorted(set((handlers or HandlerMap()).named) - api.function_names())
+    if unknown:
+        raise UsageError(f"--handler {unknown[0]}=...: {api.name} calls no function of that name")
     options = replace(options, binary_media_types=(*api.binary_media_types, *options.binary_media_types))
     if integration.type in ("AWS", "AWS_PROXY") and options.lambda_endpoint is None:
         choice = (handlers or HandlerMap()).choose(api, integration)
@@ -173,6 +183,10 @@ def _gateway_result(
     response.headers = standard_headers(response, options.identity, trace=True)
     log.add(f"Method completed with status: {response.status}")
     return InvokeResult(response, log.lines, 0, None, warnings)
+
+
+#: A value a template left to AWS (``${Backend}``); ``${stageVariables.x}`` is the uri's own.
+_PLACEHOLDER = re.compile(r"\$\{(?!stageVariables\.)([^}]+)\}")
 
 
 class _TooLarge(Exception):

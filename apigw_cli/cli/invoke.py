@@ -187,6 +187,13 @@ def invoke(
         given = [flag for flag, value in shortcuts.items() if value is not None]
         if given:
             raise UsageError(f"{given[0]} describes an integration; with a DEFINITION the route's own is used")
+        routed = {"--method": inputs.method, "--path": inputs.path, "--resource": inputs.resource,
+                  "--path-param": inputs.path_param}  # fmt: skip
+        overridden = [flag for flag, value in routed.items() if value]
+        if route_path is not None and overridden:
+            raise UsageError(f"{overridden[0]}: with a DEFINITION, METHOD and PATH say what the route gets")
+        if route_path is None and inputs.request_file is None and inputs.event_file is None:
+            raise UsageError("give METHOD and PATH after the DEFINITION (or a --request file that has them)")
     else:
         if integration_file is None and integration_type is None:
             raise UsageError("give a DEFINITION METHOD PATH, --integration FILE or --type TYPE")

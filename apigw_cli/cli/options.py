@@ -227,6 +227,6 @@ def load_apis(definition: str, api: str | None, params: list[str] | None, *, sev
 
     values = dict(split_assignment(flag, "--param") for flag in params or [])
     loaded = load_definition(definition, values)
-    chosen = loaded.apis if several and api is None else [loaded.api(api)]
+    chosen = loaded.selected(api) if several else [loaded.api(api)]
     output.report_warnings(loaded.warnings)
     return chosen

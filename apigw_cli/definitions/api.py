@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 from apigw_cli.definitions.integration import Integration
 from apigw_cli.errors import DefinitionError, UsageError
-from apigw_cli.integrations.lambda_ import HandlerSpec
+from apigw_cli.integrations.lambda_ import FunctionIdentity, HandlerSpec
 from apigw_cli.models import Request
 
 #: ``x-amazon-apigateway-any-method``: the method that answers any other.
@@ -128,14 +128,47 @@ class Api:
         return RouteMatch(method, resource, parameters)
 
     def function(self, reference: str | None) -> LocalFunction | None:
-        """The template's function that ``reference`` (an integration uri, function ARN or
-        name, or logical id) calls."""
+        """The template's function that ``reference`` (an integration uri, a function ARN,
+        name or logical id) calls; an alias or version qualifier (``:live``) is allowed."""
         if not reference:
             return None
+        arn = FunctionIdentity.from_uri(reference, "").arn
         for function in self.functions:
-            if reference in (function.name, function.arn, function.logical_id) or function.arn in reference:
+            if reference in (function.name, function.arn, function.logical_id) or arn == function.arn:
+                return function
+            if arn.startswith(function.arn + ":") and ":" not in arn[len(function.arn) + 1 :]:
                 return function
         return None
+
+    def function_names(self) -> set[str]:
+        """Every name a ``--handler NAME=...`` may use: the template's functions (name, ARN,
+        logical id) and the functions the routes call."""
+        names = {name for function in self.functions for name in (function.name, function.arn, function.logical_id)}
+        for method in self.methods:
+            uri = method.integration.uri if method.integration else None
+            if uri:
+                identity = FunctionIdentity.from_uri(uri, "")
+                names.update(name for name in (identity.name, identity.arn) if name)
+        return names
+
+    def check_resources(self) -> None:
+        """What API Gateway refuses when it creates the resources: two variable path parts
+        under one parent (``/a/{x}`` beside ``/a/{y}``), or one method defined twice."""
+        variables: dict[str, str] = {}
+        for resource in self.resources():
+            parent, _, part = resource.rpartition("/")
+            if _PATH_PARAMETER.fullmatch(part):
+                other = variables.setdefault(parent or "/", part)
+                if other != part:
+                    raise DefinitionError(
+                        f"{self.source}: {resource}: a sibling ({other}) of this resource already has a variable "
+                        "path part; API Gateway refuses it"
+                    )
+        seen: dict[str, Method] = {}
+        for method in self.methods:
+            first = seen.setdefault(method.route, method)
+            if first is not method:
+                raise DefinitionError(f"{method.source}: {method.route} is also defined at {first.source}")
 
 
 @dataclass

@@ -29,8 +29,9 @@ REST_API = "AWS::ApiGateway::RestApi"
 #: The API SAM creates for ``Api`` events that name none, and its stage.
 IMPLICIT_API = "ServerlessRestApi"
 IMPLICIT_STAGE = "Prod"
-#: Lambda's default function timeout, in seconds.
+#: Lambda's default function timeout, and its longest, in seconds.
 DEFAULT_TIMEOUT_S = 3.0
+MAX_FUNCTION_TIMEOUT_S = 900.0
 
 
 def is_cloudformation(data: Any) -> bool:
@@ -48,20 +49,26 @@ class _Template:
         self.path = path
         self.source = str(path)
         self.warnings = warnings
-        self.resources = self.mapping(data.get("Resources"), "Resources")
+        # Logical ids are names, even those YAML reads as numbers (123:).
+        self.resources = _named(self.mapping(data.get("Resources"), "Resources"))
         self.globals = self.mapping(data.get("Globals"), "Globals")
-        declared = self.mapping(data.get("Parameters"), "Parameters")
-        unknown = sorted(set(given) - set(declared) - {"AWS::StackName", "AWS::StackId"})
+        declared = _named(self.mapping(data.get("Parameters"), "Parameters"))
+        # --param may also give what only AWS knows: a resource's Ref (Table=...) or one of
+        # its attributes (Lb.DNSName=...), as the placeholders' warnings suggest.
+        overrides = {name for name in given if name.startswith("AWS::") or name.partition(".")[0] in self.resources}
+        unknown = sorted(set(given) - set(declared) - overrides)
         if unknown:
             known = ", ".join(sorted(declared)) or "none"
-            raise UsageError(f"--param {unknown[0]}: {self.source} has no such parameter (its parameters: {known})")
+            raise UsageError(
+                f"--param {unknown[0]}: {self.source} has no such parameter or resource (its parameters: {known})"
+            )
         self.resolver = Resolver(
             source=self.source,
             parameters={name: _parameter_value(name, spec, given) for name, spec in declared.items()}
-            | {name: value for name, value in given.items() if name.startswith("AWS::")},
+            | {name: given[name] for name in overrides},
             resources=self.resources,
             mappings=self.mapping(data.get("Mappings"), "Mappings"),
-            conditions=self.mapping(data.get("Conditions"), "Conditions"),
+            conditions=_named(self.mapping(data.get("Conditions"), "Conditions")),
         )
 
     # -- the APIs -------------------------------------------------------------------------
@@ -80,7 +87,7 @@ class _Template:
                         raise DefinitionError(
                             f"{self.source}: {method.source}: RestApiId {api_id!r} is not an {SERVERLESS_API}"
                         )
-                    apis[api_id] = Api(IMPLICIT_API, f"{self.source}: {IMPLICIT_API}", stages=[Stage(IMPLICIT_STAGE)])
+                    apis[api_id] = self.implicit_api()
                 api = apis[api_id]
                 existing = api.find_method(method.http_method, method.resource)
                 if existing is None:
@@ -97,13 +104,23 @@ class _Template:
         properties = {**self.mapping(self.globals.get("Api"), "Globals.Api"), **self.properties(logical_id)}
         api = self.definition_body(logical_id, properties, where) or Api(logical_id, f"{self.source}: {logical_id}")
         api.name = logical_id
-        stage_name = self.text(properties.get("StageName"), f"{where}.StageName")
+        self.api_settings(api, properties, where)
+        return api
+
+    def implicit_api(self) -> Api:
+        """The API SAM makes for ``Api`` events that name none, with ``Globals.Api``'s settings."""
+        api = Api(IMPLICIT_API, f"{self.source}: {IMPLICIT_API}")
+        self.api_settings(api, self.mapping(self.globals.get("Api"), "Globals.Api"), "Globals.Api")
+        return api
+
+    def api_settings(self, api: Api, properties: dict[str, Any], where: str) -> None:
+        """A SAM API's stage, its variables and binary media types."""
+        stage_name = self.text(properties.get("StageName", IMPLICIT_STAGE), f"{where}.StageName")
         variables = self.resolve(properties.get("Variables") or {}, f"{where}.Variables")
         api.stages = [Stage(stage_name or IMPLICIT_STAGE, self.variables(variables, f"{where}.Variables"))]
         types = self.resolve(properties.get("BinaryMediaTypes") or [], f"{where}.BinaryMediaTypes")
         if types:  # SAM writes '/' as '~1'
             api.binary_media_types = tuple(str(item).replace("~1", "/") for item in self.list(types, where))
-        return api
 
     def rest_api(self, logical_id: str) -> Api:
         where = f"Resources.{logical_id}.Properties"
@@ -270,20 +287,34 @@ class _Template:
             **self.environment(self.properties(logical_id).get("Environment"), f"{where}.Environment"),
         }
         name = self.resolver.function_name(logical_id)
-        timeout = self.resolve(properties.get("Timeout", DEFAULT_TIMEOUT_S), f"{where}.Timeout")
         handler, why_not = self.local_handler(properties, where, serverless)
         return LocalFunction(
             name=name,
             arn=function_arn(name),
             handler=handler,
             why_not_local=why_not,
-            timeout_s=float(timeout) if isinstance(timeout, int | float) else DEFAULT_TIMEOUT_S,
+            timeout_s=self.timeout(properties.get("Timeout", DEFAULT_TIMEOUT_S), f"{where}.Timeout"),
             environment=environment,
             logical_id=logical_id,
         )
 
+    def timeout(self, value: Any, where: str) -> float:
+        """A function's ``Timeout``: seconds from 1 to 900, a number or its text."""
+        value = self.resolve(value, where)
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            seconds = float("nan")
+        if isinstance(value, bool) or not 1 <= seconds <= MAX_FUNCTION_TIMEOUT_S:  # NaN too
+            raise DefinitionError(f"{self.source}: {where}: expected seconds from 1 to 900, got {value!r}")
+        return seconds
+
     def local_handler(self, properties: dict[str, Any], where: str, serverless: bool) -> tuple[HandlerSpec | None, str]:
         """The function's Python handler in its local code folder, or why there is none."""
+        if properties.get("PackageType") == "Image":
+            return None, "it is a container image"
+        if "InlineCode" in properties or isinstance(properties.get("Code"), dict) and "ZipFile" in properties["Code"]:
+            return None, "its code is inline in the template"
         runtime = str(self.resolve(properties.get("Runtime", ""), f"{where}.Runtime"))
         if not runtime.startswith("python"):
             return None, f"its runtime is {runtime or 'not given'}; apigw runs Python handlers"
@@ -361,7 +392,15 @@ class _Template:
         return str(value)
 
     def variables(self, value: Any, where: str) -> dict[str, str]:
-        return {str(name): str(item) for name, item in self.mapping(value, where).items()}
+        """Stage or environment variables: text, numbers and booleans as CloudFormation writes them."""
+        variables = {}
+        for name, item in self.mapping(value, where).items():
+            if isinstance(item, bool):
+                item = "true" if item else "false"
+            if not isinstance(item, str | int | float):
+                raise DefinitionError(f"{self.source}: {where}.{name}: expected text, got {kind_of(item)}")
+            variables[str(name)] = str(item)
+        return variables
 
     def environment(self, value: Any, where: str) -> dict[str, str]:
         variables = self.mapping(self.resolve(value, where), where).get("Variables")
@@ -390,10 +429,19 @@ def _parameter_value(name: str, spec: Any, given: dict[str, str]) -> Any:
 
 
 def _reference(value: Any) -> str | None:
-    """The logical id of ``!Ref X`` (or plain text naming it)."""
+    """The logical id of ``!Ref X`` or ``!GetAtt X.RestApiId`` (or plain text naming it)."""
     if isinstance(value, dict) and set(value) == {"Ref"} and isinstance(value["Ref"], str):
         return value["Ref"]
+    if isinstance(value, dict) and set(value) == {"Fn::GetAtt"}:
+        target = value["Fn::GetAtt"]
+        parts = target.split(".", 1) if isinstance(target, str) else target
+        if isinstance(parts, list) and len(parts) == 2 and parts[1] == "RestApiId" and isinstance(parts[0], str):
+            return parts[0]
     return value if isinstance(value, str) else None
+
+
+def _named(mapping: dict[Any, Any]) -> dict[str, Any]:
+    return {str(name): value for name, value in mapping.items()}
 
 
 def _is_root(value: Any, api_id: str) -> bool:

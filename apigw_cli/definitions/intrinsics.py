@@ -31,6 +31,10 @@ PSEUDO_PARAMETERS = {
     "AWS::URLSuffix": "amazonaws.com",
 }
 NO_VALUE = "AWS::NoValue"
+#: Functions inside functions, at most.
+MAX_NESTING = 64
+#: The longest value a function may produce: CloudFormation's limit for a whole template.
+MAX_VALUE_CHARS = 1_048_576
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 #: Lambda functions: ``Ref`` is the name, ``GetAtt .Arn`` the ARN.
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
@@ -46,7 +50,20 @@ def cloudformation_loader() -> Any:
     import yaml
 
     class Loader(yaml.SafeLoader):
-        pass
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            """A key given twice is an error (YAML would keep the last silently); merge keys
+            (``<<``) may still be overridden."""
+            seen = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, str | int | float | bool) and key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} is given twice in one mapping", key_node.start_mark
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
 
     def constructor(tag: str) -> Callable[[Any, Any], Any]:
         def construct(loader: Any, node: Any) -> Any:
@@ -92,6 +109,20 @@ class Resolver:
     #: One line per value that stayed a placeholder.
     warnings: list[str] = field(default_factory=list)
     _condition_values: dict[str, bool | None] = field(default_factory=dict)
+    #: How many functions are being worked out, one inside the other.
+    _nesting: int = 0
+
+    def __post_init__(self) -> None:
+        # CloudFormation compares map keys as text: an account id written 123456789012 matches.
+        self.mappings = {
+            str(name): {
+                str(top): {str(key): value for key, value in second.items()} if isinstance(second, dict) else second
+                for top, second in level.items()
+            }
+            if isinstance(level, dict)
+            else level
+            for name, level in self.mappings.items()
+        }
 
     def resolve(self, value: Any, where: str) -> Any:
         """``value`` with every intrinsic function worked out or made a placeholder."""
@@ -111,7 +142,7 @@ class Resolver:
         """A named condition's value; ``None`` when it depends on something unknown."""
         if name not in self._condition_values:
             if name not in self.conditions:
-                raise DefinitionError(f"{where}: no condition named {name!r} in Conditions")
+                raise DefinitionError(f"{self.source}: {where}: no condition named {name!r} in Conditions")
             self._condition_values[name] = None  # a condition that refers to itself stays unknown
             self._condition_values[name] = self._truth(self.conditions[name], f"Conditions.{name}")
         return self._condition_values[name]
@@ -123,17 +154,31 @@ class Resolver:
         handler = _FUNCTIONS.get(name)
         if handler is None:
             return self._unknown(f"${{{name}}}", where, f"{key} is not worked out locally")
-        return handler(self, argument, f"{where}.{key}")
+        if self._nesting >= MAX_NESTING:
+            raise DefinitionError(
+                f"{self.source}: {_shortened(where)}: intrinsic functions nest deeper than {MAX_NESTING} levels"
+            )
+        self._nesting += 1
+        try:
+            result = handler(self, argument, f"{where}.{key}")
+        finally:
+            self._nesting -= 1
+        if isinstance(result, str) and len(result) > MAX_VALUE_CHARS:
+            raise DefinitionError(
+                f"{self.source}: {_shortened(where)}: the value grows past {MAX_VALUE_CHARS:,} characters "
+                "(CloudFormation's limit for a whole template)"
+            )
+        return result
 
     def _ref(self, argument: Any, where: str) -> Any:
         if not isinstance(argument, str):
-            raise DefinitionError(f"{where}: expected a name, got {kind_of(argument)}")
+            raise DefinitionError(f"{self.source}: {where}: expected a name, got {kind_of(argument)}")
         if argument == NO_VALUE:
             return REMOVED
         if argument in self.parameters:
             value = self.parameters[argument]
             if value is None:
-                return self._unknown(f"${{{argument}}}", where, f"parameter {argument} has no Default")
+                return self._unknown(f"${{{argument}}}", where, f"parameter {argument} has no Default", argument)
             return value
         if argument in PSEUDO_PARAMETERS:
             return PSEUDO_PARAMETERS[argument]
@@ -141,21 +186,29 @@ class Resolver:
         if isinstance(resource, dict) and resource.get("Type") in FUNCTION_TYPES:
             return self.function_name(argument)
         if resource is None and not argument.startswith("AWS::"):
-            raise DefinitionError(f"{where}: {argument!r} is neither a parameter nor a resource of the template")
-        return self._unknown(f"${{{argument}}}", where, f"the value of {argument} is known only to AWS")
+            raise DefinitionError(
+                f"{self.source}: {where}: {argument!r} is neither a parameter nor a resource of the template"
+            )
+        return self._unknown(f"${{{argument}}}", where, f"the value of {argument} is known only to AWS", argument)
 
     def _get_att(self, argument: Any, where: str) -> Any:
         if isinstance(argument, str):
             argument = argument.split(".", 1)
         if not (isinstance(argument, list) and len(argument) == 2):
-            raise DefinitionError(f"{where}: expected [Resource, Attribute]")
+            raise DefinitionError(f"{self.source}: {where}: expected [Resource, Attribute]")
         logical_id, attribute = (self.resolve(part, where) for part in argument)
+        if not isinstance(logical_id, str) or not isinstance(attribute, str):
+            raise DefinitionError(f"{self.source}: {where}: expected [Resource, Attribute] as names")
+        if f"{logical_id}.{attribute}" in self.parameters:  # given with --param Resource.Attribute=VALUE
+            return self.parameters[f"{logical_id}.{attribute}"]
         resource = self.resources.get(logical_id)
         if resource is None:
-            raise DefinitionError(f"{where}: no resource named {logical_id!r} in the template")
+            raise DefinitionError(f"{self.source}: {where}: no resource named {logical_id!r} in the template")
         if isinstance(resource, dict) and resource.get("Type") in FUNCTION_TYPES and attribute == "Arn":
             return function_arn(self.function_name(str(logical_id)))
-        return self._unknown(f"${{{logical_id}.{attribute}}}", where, "the attribute is known only to AWS")
+        return self._unknown(
+            f"${{{logical_id}.{attribute}}}", where, "the attribute is known only to AWS", f"{logical_id}.{attribute}"
+        )
 
     def _sub(self, argument: Any, where: str) -> Any:
         variables: dict[str, Any] = {}
@@ -165,7 +218,7 @@ class Resolver:
                 {name: self.resolve(value, f"{where}.{name}") for name, value in argument[1].items()},
             )
         if not isinstance(argument, str):
-            raise DefinitionError(f"{where}: expected text, or [text, variables]")
+            raise DefinitionError(f"{self.source}: {where}: expected text, or [text, variables]")
         unresolved = False
 
         def replace(match: re.Match[str]) -> str:
@@ -180,43 +233,43 @@ class Resolver:
             else:
                 value = self._ref(name, where)
             unresolved = unresolved or isinstance(value, Unresolved)
-            return _text(value, where)
+            return self._text(value, where)
 
         text = _SUB_VARIABLE.sub(replace, argument)
         return Unresolved(text) if unresolved else text
 
     def _join(self, argument: Any, where: str) -> Any:
         if not (isinstance(argument, list) and len(argument) == 2):
-            raise DefinitionError(f"{where}: expected [delimiter, [values]]")
+            raise DefinitionError(f"{self.source}: {where}: expected [delimiter, [values]]")
         delimiter, values = self.resolve(argument[0], where), self.resolve(argument[1], where)
         if not isinstance(values, list):
             return self._unknown(f"${{Join:{where}}}", where, "its list is known only to AWS")
-        parts = [_text(value, where) for value in values]
-        text = str(delimiter).join(parts)
+        parts = [self._text(value, where) for value in values]
+        text = self._text(delimiter, where).join(parts)
         return Unresolved(text) if any(isinstance(part, Unresolved) for part in values) else text
 
     def _select(self, argument: Any, where: str) -> Any:
         if not (isinstance(argument, list) and len(argument) == 2):
-            raise DefinitionError(f"{where}: expected [index, [values]]")
+            raise DefinitionError(f"{self.source}: {where}: expected [index, [values]]")
         index, values = self.resolve(argument[0], where), self.resolve(argument[1], where)
         if not isinstance(values, list):
             return self._unknown(f"${{Select:{where}}}", where, "its list is known only to AWS")
-        try:
-            return values[int(index)]
-        except (ValueError, IndexError):
-            raise DefinitionError(f"{where}: index {index!r} is outside the list of {len(values)}") from None
+        position = int(index) if isinstance(index, int) or (isinstance(index, str) and index.isdigit()) else -1
+        if not isinstance(index, bool) and 0 <= position < len(values):
+            return values[position]
+        raise DefinitionError(f"{self.source}: {where}: index {index!r} is outside the list of {len(values)}")
 
     def _split(self, argument: Any, where: str) -> Any:
         if not (isinstance(argument, list) and len(argument) == 2):
-            raise DefinitionError(f"{where}: expected [delimiter, text]")
+            raise DefinitionError(f"{self.source}: {where}: expected [delimiter, text]")
         delimiter, text = self.resolve(argument[0], where), self.resolve(argument[1], where)
         if isinstance(text, Unresolved):
             return self._unknown(f"${{Split:{where}}}", where, "its text is known only to AWS")
-        return str(text).split(str(delimiter))
+        return self._text(text, where).split(self._text(delimiter, where))
 
     def _if(self, argument: Any, where: str) -> Any:
         if not (isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str)):
-            raise DefinitionError(f"{where}: expected [condition, value if true, value if false]")
+            raise DefinitionError(f"{self.source}: {where}: expected [condition, value if true, value if false]")
         truth = self.condition(argument[0], where)
         if truth is None:
             return self._unknown(f"${{If:{argument[0]}}}", where, f"condition {argument[0]} cannot be decided")
@@ -224,14 +277,17 @@ class Resolver:
 
     def _find_in_map(self, argument: Any, where: str) -> Any:
         if not (isinstance(argument, list) and len(argument) in (3, 4)):
-            raise DefinitionError(f"{where}: expected [map, top-level key, second-level key]")
+            raise DefinitionError(f"{self.source}: {where}: expected [map, top-level key, second-level key]")
         keys = [self.resolve(item, where) for item in argument[:3]]
+        if not all(isinstance(key, str | int | float) and not isinstance(key, bool) for key in keys):
+            raise DefinitionError(f"{self.source}: {where}: expected [map, top-level key, second-level key] as names")
+        keys = [key if isinstance(key, Unresolved) else str(key) for key in keys]
         if any(isinstance(key, Unresolved) for key in keys):
             return self._unknown(f"${{FindInMap:{'.'.join(map(str, keys))}}}", where, "a key is known only to AWS")
         value: Any = self.mappings
         for key in keys:
             if not isinstance(value, dict) or key not in value:
-                raise DefinitionError(f"{where}: Mappings has no {'.'.join(map(str, keys))}")
+                raise DefinitionError(f"{self.source}: {where}: Mappings has no {'.'.join(map(str, keys))}")
             value = value[key]
         return self.resolve(value, where)
 
@@ -239,7 +295,7 @@ class Resolver:
         text = self.resolve(argument, where)
         if isinstance(text, Unresolved):
             return text
-        return base64.b64encode(_text(text, where).encode()).decode()
+        return base64.b64encode(self._text(text, where).encode()).decode()
 
     def _to_json_string(self, argument: Any, where: str) -> Any:
         return json.dumps(self.resolve(argument, where), separators=(",", ":"))
@@ -263,7 +319,7 @@ class Resolver:
                 left, right = (self.resolve(item, where) for item in argument)
                 if isinstance(left, Unresolved) or isinstance(right, Unresolved):
                     return None
-                return _text(left, where) == _text(right, where)
+                return self._text(left, where) == self._text(right, where)
             if key == "Fn::Not" and isinstance(argument, list) and len(argument) == 1:
                 truth = self._truth(argument[0], where)
                 return None if truth is None else not truth
@@ -277,7 +333,7 @@ class Resolver:
                     unknown = unknown or truth is None
                 return None if unknown else not decisive
         raise DefinitionError(
-            f"{where}: expected a condition function (Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition)"
+            f"{self.source}: {where}: expected a condition function (Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition)"
         )
 
     # -- helpers ----------------------------------------------------------------------------
@@ -289,28 +345,37 @@ class Resolver:
         name = properties.get("FunctionName") if isinstance(properties, dict) else None
         if name is not None:
             resolved = self.resolve(name, f"Resources.{logical_id}.Properties.FunctionName")
-            if isinstance(resolved, str) and not isinstance(resolved, Unresolved):
+            if isinstance(resolved, str) and resolved and not isinstance(resolved, Unresolved):
                 return resolved
         return logical_id
 
-    def _unknown(self, placeholder: str, where: str, why: str) -> Unresolved:
-        hint = f"; give --param {placeholder[2:-1]}=VALUE" if re.fullmatch(r"\$\{[A-Za-z0-9]+\}", placeholder) else ""
+    def _unknown(self, placeholder: str, where: str, why: str, parameter: str | None = None) -> Unresolved:
+        """A placeholder, and a warning that says why and which ``--param`` would give the value."""
+        hint = f"; give --param {parameter}=VALUE" if parameter else ""
+        if "Templates" in where:
+            hint += f"; in a mapping template VTL renders {placeholder} as empty text"
         warning = f"{self.source}: {where}: left as {placeholder} ({why}{hint})"
         if warning not in self.warnings:
             self.warnings.append(warning)
         return Unresolved(placeholder)
 
+    def _text(self, value: Any, where: str) -> str:
+        """A value as text, as CloudFormation turns scalars into strings."""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, str | int | float):
+            return str(value)
+        what = "AWS::NoValue" if value is REMOVED else kind_of(value)
+        raise DefinitionError(f"{self.source}: {where}: expected a text value, got {what}")
+
+
+def _shortened(where: str) -> str:
+    """A key path for a message: deep nesting makes paths too long for one line."""
+    return where if len(where) <= 120 else where[:100] + "..." + where[-17:]
+
 
 def function_arn(name: str) -> str:
     return f"arn:aws:lambda:{DEFAULT_REGION}:{DEFAULT_ACCOUNT_ID}:function:{name}"
-
-
-def _text(value: Any, where: str) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return str(value)
-    raise DefinitionError(f"{where}: expected a text value, got {kind_of(value)}")
 
 
 _FUNCTIONS: dict[str, Callable[[Resolver, Any, str], Any]] = {

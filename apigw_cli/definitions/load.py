@@ -22,13 +22,21 @@ class Definition:
     apis: list[Api]
     warnings: list[str] = field(default_factory=list)
 
+    def selected(self, name: str | None) -> list[Api]:
+        """The API ``name``, or without a name all of them (at least one)."""
+        if name is not None:
+            return [self.api(name)]
+        if not self.apis:
+            raise DefinitionError(
+                f"{self.source}: the template defines no REST API (HTTP APIs, AWS::Serverless::HttpApi, are not read)"
+            )
+        return self.apis
+
     def api(self, name: str | None) -> Api:
         """The API ``name`` (a logical id or title); without a name, the only one."""
         if name is None:
-            if len(self.apis) == 1:
+            if len(self.selected(None)) == 1:
                 return self.apis[0]
-            if not self.apis:
-                raise DefinitionError(f"{self.source}: the template defines no REST API")
             names = ", ".join(api.name for api in self.apis)
             raise UsageError(f"{self.source} defines several REST APIs ({names}); choose one with --api NAME")
         for api in self.apis:
@@ -54,6 +62,7 @@ def load_definition(path: str, parameters: dict[str, str] | None = None) -> Defi
             "('Resources' key)"
         )
     for api in apis:
+        api.check_resources()
         for method in api.methods:
             warnings.extend(check_declarations(method))
     return Definition(path, apis, warnings)
@@ -72,6 +81,7 @@ def read_definition_document(path: Path) -> Any:
     from apigw_cli.definitions.intrinsics import cloudformation_loader
 
     text = read_text(str(path), what="definition")
-    if path.suffix == ".json":
-        return parse_json(text, str(path))
+    # JSON by name or by content (CloudFormation's JSON templates are often *.template).
+    if path.suffix.lower() == ".json" or text.lstrip("\ufeff \t\r\n").startswith("{"):
+        return parse_json(text, str(path), unique_keys=True)
     return parse_yaml(text, str(path), loader=cloudformation_loader())[1]

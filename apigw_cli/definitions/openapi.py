@@ -69,8 +69,9 @@ class _Reader:
     def base_path(self) -> str:
         """2.0's ``basePath``; 3.x: the first server URL's path, its variables at their defaults
         (an export writes ``/{basePath}`` with the stage as default)."""
-        if "basePath" in self.document:
-            return "/" + str(self.document["basePath"]).strip("/")
+        if isinstance(self.document.get("basePath"), str):
+            base = self.document["basePath"].strip("/")
+            return "/" + base if base else ""
         servers = self.document.get("servers")
         if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
             return ""

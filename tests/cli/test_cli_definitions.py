@@ -191,3 +191,21 @@ def test_errors_are_one_line_with_their_exit_code(
     code, out, err = run(runner, *args)
     assert (code, out) == (status, "")
     assert message in err and err.startswith("apigw: error: ") and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-X", "POST"], "--method: with a DEFINITION, METHOD and PATH say what the route gets"),
+        (["--path", "/y"], "--path: with a DEFINITION"),
+        (["-p", "petId=8"], "--path-param: with a DEFINITION"),
+    ],
+)
+def test_request_options_cannot_contradict_method_and_path(runner: CliRunner, args: list[str], message: str) -> None:
+    code, out, err = run(runner, "invoke", SAM, "GET", "/pets/7", *args)
+    assert (code, out) == (ExitStatus.USAGE, "") and message in err
+
+
+def test_a_definition_needs_a_method_and_path_from_somewhere(runner: CliRunner) -> None:
+    code, _, err = run(runner, "invoke", SAM)
+    assert code == ExitStatus.USAGE and "give METHOD and PATH after the DEFINITION" in err

@@ -116,3 +116,53 @@ def test_a_malformed_function_is_an_error_naming_where(value: Any, message: str)
     with pytest.raises(DefinitionError, match=r"Resources\.X") as caught:
         resolver().resolve(value, "Resources.X")
     assert message in str(caught.value)
+
+
+def test_values_only_aws_knows_can_be_given_by_name() -> None:
+    resolved = resolver(**{"Bucket": "my-bucket", "Bucket.Arn": "arn:aws:s3:::my-bucket"})
+    assert resolved.resolve({"Fn::Sub": "${Bucket}|${Bucket.Arn}"}, "x") == "my-bucket|arn:aws:s3:::my-bucket"
+    assert resolved.warnings == []
+
+
+def test_a_placeholder_in_a_mapping_template_warns_that_vtl_renders_it_empty() -> None:
+    resolved = resolver()
+    resolved.resolve({"Fn::Sub": '{"TableName": "${Bucket}"}'}, "Resources.M.Properties.Integration.RequestTemplates")
+    assert resolved.warnings[0].endswith(
+        "(the value of Bucket is known only to AWS; give --param Bucket=VALUE; "
+        "in a mapping template VTL renders ${Bucket} as empty text)"
+    )
+
+
+def test_map_keys_are_text_as_cloudformation_compares_them() -> None:
+    resolved = Resolver("t.yaml", {}, {}, mappings={"Accounts": {123456789012: {"Stage": "prod"}}})
+    assert resolved.resolve({"Fn::FindInMap": ["Accounts", {"Ref": "AWS::AccountId"}, "Stage"]}, "x") == "prod"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"Fn::GetAtt": [["a"], "Arn"]}, "expected [Resource, Attribute] as names"),
+        ({"Fn::FindInMap": ["Regions", ["a"], "b"]}, "expected [map, top-level key, second-level key] as names"),
+        ({"Fn::Select": [None, ["a"]]}, "index None is outside the list of 1"),
+        ({"Fn::Select": [-1, ["a"]]}, "index -1 is outside the list of 1"),
+        ({"Fn::Split": [",", ["a"]]}, "expected a text value, got a list"),
+        ({"Fn::Sub": "${AWS::NoValue}"}, "expected a text value, got AWS::NoValue"),
+    ],
+)
+def test_arguments_of_the_wrong_kind_are_errors_not_crashes(value: Any, message: str) -> None:
+    with pytest.raises(DefinitionError, match=r"^t\.yaml: x") as caught:
+        resolver().resolve(value, "x")
+    assert message in str(caught.value)
+
+
+def test_growth_and_nesting_are_bounded() -> None:
+    doubling: Any = "ab"
+    for _ in range(40):
+        doubling = {"Fn::Sub": ["${a}${a}", {"a": doubling}]}
+    with pytest.raises(DefinitionError, match="grows past 1,048,576 characters"):
+        resolver().resolve(doubling, "x")
+    nested: Any = "a"
+    for _ in range(65):
+        nested = {"Fn::Join": ["", [nested]]}
+    with pytest.raises(DefinitionError, match="intrinsic functions nest deeper than 64 levels"):
+        resolver().resolve(nested, "x")

@@ -293,6 +293,64 @@ def test_parameters_are_for_templates_only(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is an OpenAPI document; parameters are for CloudFormation templates"):
         load_definition(str(API / "openapi.yaml"), {"X": "1"})
     with pytest.raises(
-        UsageError, match=r"--param Nope: .* has no such parameter \(its parameters: BackendUrl, StageName\)"
+        UsageError,
+        match=r"--param Nope: .* has no such parameter or resource \(its parameters: BackendUrl, StageName\)",
     ):
         load_definition(str(API / "template.yaml"), {"Nope": "1"})
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("dup.yaml", "swagger: '2.0'\npaths:\n  /a: {}\n  /a: {}\n", "dup.yaml:4:3: invalid YAML: key '/a' is given twice"),
+        ("dup.json", '{"swagger": "2.0", "paths": {"/a": {}, "/a": {}}}', "dup.json: invalid JSON: key '/a' is given twice"),
+        ("sib.yaml", "swagger: '2.0'\npaths:\n  /a/{x}: {get: {}}\n  /a/{y}/z: {get: {}}\n",
+         "/a/{y}: a sibling ({x}) of this resource already has a variable path part"),
+        ("twice.yaml", "swagger: '2.0'\npaths:\n  /a: {get: {}}\n  /a/: {get: {}}\n", "GET /a is also defined at"),
+        ("nan.yaml", "Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties: {Timeout: .nan}\n",
+         "Resources.F.Properties.Timeout: expected seconds from 1 to 900"),
+        ("env.yaml", "Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+         "      Environment: {Variables: {A: [1, 2]}}\n", "Environment.Variables.A: expected text, got a list"),
+        ("none.yaml", "Resources:\n  T: {Type: AWS::Serverless::HttpApi}\n", "defines no REST API"),
+    ],
+)  # fmt: skip
+def test_what_aws_refuses_or_cannot_mean_is_an_error(tmp_path: Path, name: str, text: str, message: str) -> None:
+    path = write(tmp_path, name, text)
+    with pytest.raises(InputError) as caught:
+        load_definition(path).api(None)
+    assert message in str(caught.value) and str(caught.value).startswith(path)
+
+
+def test_templates_as_real_projects_write_them(tmp_path: Path) -> None:
+    """Logical ids YAML reads as numbers, JSON in a .template file, timeouts from parameters,
+    RestApiId as !GetAtt, Globals.Api on the implicit API, inline and image functions."""
+    template = {
+        "Parameters": {"FnTimeout": {"Type": "Number", "Default": 30}},
+        "Globals": {"Api": {"BinaryMediaTypes": ["image~1png"], "Variables": {"mode": "fast", "debug": False}}},
+        "Resources": {
+            "123": {"Type": "AWS::Serverless::Function",
+                    "Properties": {"Runtime": "python3.12", "CodeUri": ".", "Handler": "app.handler",
+                                   "Timeout": {"Ref": "FnTimeout"},
+                                   "Events": {"E": {"Type": "Api", "Properties": {"Path": "/a", "Method": "get"}}}}},
+            "Inline": {"Type": "AWS::Serverless::Function",
+                       "Properties": {"Runtime": "python3.12", "Handler": "index.handler", "InlineCode": "x"}},
+            "Image": {"Type": "AWS::Serverless::Function", "Properties": {"PackageType": "Image"}},
+            "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "x"}},
+            "M": {"Type": "AWS::ApiGateway::Method",
+                  "Properties": {"RestApiId": {"Fn::GetAtt": ["Api", "RestApiId"]},
+                                 "ResourceId": {"Fn::GetAtt": "Api.RootResourceId"}, "HttpMethod": "GET",
+                                 "Integration": {"Type": "MOCK"}}},
+        },
+    }  # fmt: skip
+    import json as json_module
+
+    path = write(tmp_path, "stack.template", json_module.dumps(template, indent="\t"))
+    definition = load_definition(path)
+    assert [method.route for method in definition.api("Api").methods] == ["GET /"]
+    implicit = definition.api("ServerlessRestApi")
+    assert implicit.binary_media_types == ("image/png",)
+    assert implicit.stages[0].variables == {"mode": "fast", "debug": "false"}
+    functions = {function.logical_id: function for function in implicit.functions}
+    assert functions["123"].timeout_s == 30 and functions["123"].name == "123"
+    assert functions["Inline"].why_not_local == "its code is inline in the template"
+    assert functions["Image"].why_not_local == "it is a container image"

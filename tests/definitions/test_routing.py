@@ -146,3 +146,44 @@ def test_lambda_routes_run_the_templates_functions_or_the_mapped_handlers() -> N
     assert invoke(export, "GET", "/pets/8", mapped)[:2] == (200, '{"id": 8, "name": "Tom", "species": "cat"}')
     everything = HandlerMap.parse([f"{ROOT / 'samples' / 'handlers' / 'pets.py'}:lookup"], Path.cwd())
     assert invoke(export, "GET", "/pets/99", everything)[:2] == (404, '{"message": "Not found: pet 99"}')
+
+
+def test_a_function_is_found_by_its_whole_arn_not_a_prefix(tmp_path: Path) -> None:
+    """`Pet`'s ARN is the start of `PetLookup`'s: each route must still run its own function."""
+    (tmp_path / "app.py").write_text("def pet(e, c):\n    return 'pet'\n\ndef lookup(e, c):\n    return 'lookup'\n")
+    uri = "!Sub 'arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${%s.Arn}%s/invocations'"
+    paths = "".join(
+        f"          {path}:\n            get:\n              x-amazon-apigateway-integration:\n"
+        f"                {{type: aws, httpMethod: POST, responses: {{default: {{statusCode: '200'}}}},"
+        f" uri: {uri % (name, suffix)}}}\n"
+        for path, (name, suffix) in (("/pet", ("Pet", "")), ("/lookup", ("PetLookup", ":live")))
+    )
+    (tmp_path / "t.yaml").write_text(
+        "Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: s\n"
+        "      DefinitionBody:\n        swagger: '2.0'\n        paths:\n" + paths +
+        "  Pet: {Type: AWS::Serverless::Function, Properties: {Runtime: python3.12, CodeUri: ., Handler: app.pet}}\n"
+        "  PetLookup: {Type: AWS::Serverless::Function, Properties: {Runtime: python3.12, CodeUri: ., Handler: app.lookup}}\n"
+    )  # fmt: skip
+    api = load_definition(str(tmp_path / "t.yaml")).api(None)
+    assert invoke(api, "GET", "/pet")[:2] == (200, '"pet"')
+    assert invoke(api, "GET", "/lookup")[:2] == (200, '"lookup"')  # through the alias :live
+
+
+def test_a_uri_holding_a_value_only_aws_knows_asks_for_it(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        "Parameters: {Backend: {Type: String}}\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n"
+        "    Properties:\n      StageName: s\n      DefinitionBody:\n        swagger: '2.0'\n        paths:\n"
+        "          /x: {get: {x-amazon-apigateway-integration: {type: http_proxy, uri: !Sub 'http://${Backend}/x'}}}\n"
+    )
+    api = load_definition(str(tmp_path / "t.yaml")).api(None)
+    with pytest.raises(
+        UsageError, match=r"holds \$\{Backend\}, which the template leaves to AWS; give --param Backend=VALUE"
+    ):
+        invoke(api, "GET", "/x")
+
+
+def test_a_handler_for_a_function_the_api_does_not_call_is_refused() -> None:
+    sam = load_definition(str(API / "template.yaml")).api(None)
+    handlers = HandlerMap.parse([f"Nope={ROOT / 'samples' / 'handlers' / 'pets.py'}:lookup"], Path.cwd())
+    with pytest.raises(UsageError, match=r"--handler Nope=\.\.\.: PetsApi calls no function of that name"):
+        invoke(sam, "GET", "/pets/7", handlers)
