@@ -20,7 +20,7 @@ from apigw_cli.definitions.api import Api
 from apigw_cli.definitions.handlers import HandlerMap
 from apigw_cli.definitions.integration import Integration, integration_from_mapping, load_integration
 from apigw_cli.definitions.load import Definition, load_definition
-from apigw_cli.documents import parse_json, parse_yaml, read_text
+from apigw_cli.documents import load_document, parse_json, parse_yaml, read_text
 from apigw_cli.errors import InputError, UsageError
 from apigw_cli.integrations.lambda_ import HandlerSpec
 from apigw_cli.models import Request, Response
@@ -275,10 +275,12 @@ def _case(item: dict[str, Any], path: Path, line: int | None, index: int, defini
     elif "definition" in item:
         if kind != "invoke":
             raise error("definition", "a definition's route is for invoke cases")
-        route = _route_call(item, referenced("definition", "definition"), request, error, definitions)
+        route = _route_call(
+            item, referenced("definition", "definition"), _stage_given(item, folder), error, definitions
+        )
     elif kind == "invoke":
         raise InputError(f"{where}: an invoke case needs 'integration', 'integrationFile' or 'definition'")
-    elif "route" in item or "api" in item or "params" in item:
+    if route is None and ("route" in item or "api" in item or "params" in item):
         raise error("route", "'route', 'api' and 'params' go with 'definition'")
     handler = None
     if route is not None and "handler" in item:
@@ -291,6 +293,7 @@ def _case(item: dict[str, Any], path: Path, line: int | None, index: int, defini
             raise error("handler", "expected FILE.py:FUNCTION, a mapping file, or a mapping of names to handlers")
         try:
             route.handlers = HandlerMap.parse([str(value) for value in handler_items], folder)
+            route.handlers.check(route.api)
         except (UsageError, InputError) as exc:
             raise error("handler", exc.message) from None
     elif "handler" in item:
@@ -323,8 +326,21 @@ def _case(item: dict[str, Any], path: Path, line: int | None, index: int, defini
     )
 
 
+def _stage_given(item: dict[str, Any], folder: Path) -> str | None:
+    """The stage the case's request names, if it names one (else the definition's applies)."""
+    if "requestFile" in item:
+        data = load_document(str(folder / item["requestFile"]), what="request file")
+    else:
+        data = item.get("request")
+    if not isinstance(data, dict):
+        return None
+    context = data.get("requestContext")  # a Lambda proxy event
+    stage = context.get("stage") if isinstance(context, dict) else data.get("stage")
+    return None if stage is None else str(stage)
+
+
 def _route_call(
-    item: dict[str, Any], definition: Path, request: Request, error: Any, definitions: dict[Any, Definition]
+    item: dict[str, Any], definition: Path, stage: str | None, error: Any, definitions: dict[Any, Definition]
 ) -> RouteCall:
     """``route:`` (``'METHOD PATH'``) in ``definition:``'s API (``api:`` among several), with
     ``params:`` for a template's parameters."""
@@ -348,7 +364,6 @@ def _route_call(
         api = definitions[key].api(api_name)
     except UsageError as exc:
         raise error("api", exc.message) from None
-    stage = request.stage if request.stage != Request().stage else None
     return RouteCall(api, method.upper(), target.strip(), stage, HandlerMap())
 
 

@@ -12,16 +12,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from email.utils import formatdate
 from typing import Any
 from urllib.parse import urlsplit
 
-from apigw_cli.definitions.api import Api
-from apigw_cli.definitions.handlers import HandlerMap
 from apigw_cli.definitions.integration import Integration, MappingTemplate, default_response
 from apigw_cli.definitions.select import (
     SelectionError,
@@ -38,10 +35,8 @@ from apigw_cli.gateway_responses import (
     BAD_REQUEST_BODY,
     LAMBDA_PROXY_FAILURE,
     MAX_PAYLOAD_BYTES,
-    MISSING_AUTHENTICATION_TOKEN,
     REQUEST_TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
-    GatewayResponseType,
     gateway_response,
 )
 from apigw_cli.integrations import http
@@ -116,79 +111,6 @@ def invoke(
     return _Call(integration, request, options or InvokeOptions(), method_responses).run()
 
 
-def invoke_route(
-    api: Api, request: Request, options: InvokeOptions, handlers: HandlerMap | None = None
-) -> InvokeResult:
-    """Route ``request`` (its method and path) to one of ``api``'s methods as API Gateway does,
-    then simulate the call through that method's integration. No route: AWS's 403."""
-    match = api.route(request.method, request.path)
-    method = match.method
-    if method is None:
-        what = "no resource matches the path" if match.resource is None else f"{match.resource} has no {request.method}"
-        return _gateway_result(
-            MISSING_AUTHENTICATION_TOKEN,
-            request,
-            options,
-            f"No method for {request.method} {request.path} in {api.name}: {what}",
-            [f"{api.source}: {what} ({request.method} {request.path}); AWS answers 403 Missing Authentication Token"],
-        )
-    request = replace(request, resource=match.resource or "/", path_parameters=match.path_parameters)
-    if method.integration is None:
-        return _gateway_result(
-            API_CONFIGURATION_ERROR,
-            request,
-            options,
-            "Execution failed due to configuration error: No integration defined for method",
-            [f"{method.source}: {method.route} has no integration"],
-        )
-    integration = method.integration
-    placeholder = _PLACEHOLDER.search(integration.uri or "")
-    if placeholder is not None:
-        raise UsageError(
-            f"{method.source}: the uri {integration.uri} holds {placeholder.group(0)}, which the template leaves to "
-            f"AWS; give --param {placeholder.group(1)}=VALUE"
-        )
-    unknown = sorted(set((handlers or HandlerMap()).named) - api.function_names())
-    if unknown:
-        raise UsageError(f"--handler {unknown[0]}=...: {api.name} calls no function of that name")
-    options = replace(options, binary_media_types=(*api.binary_media_types, *options.binary_media_types))
-    if integration.type in ("AWS", "AWS_PROXY") and options.lambda_endpoint is None:
-        choice = (handlers or HandlerMap()).choose(api, integration)
-        function = choice.function
-        options = replace(
-            options,
-            handler=choice.handler,
-            function_timeout_s=options.function_timeout_s or (function.timeout_s if function else None),
-            function_environment={**(function.environment if function else {}), **options.function_environment},
-        )
-        if choice.handler is None and calls_lambda(integration.uri):
-            why = f" ({function.name}: {function.why_not_local})" if function is not None else ""
-            raise UsageError(
-                f"{method.source}: {method.route} calls a Lambda function apigw has no local code for{why}; "
-                "give --handler NAME=FILE.py:FUNCTION or --lambda-endpoint URL"
-            )
-    return invoke(integration, request, options, method_responses=method.method_responses)
-
-
-def _gateway_result(
-    kind: GatewayResponseType, request: Request, options: InvokeOptions, message: str, warnings: list[str]
-) -> InvokeResult:
-    """A call API Gateway answers itself, before any integration runs."""
-    log = ExecutionLog(options.identity.epoch_ms, frozen=options.frozen_clock, reveal_secrets=options.reveal_secrets)
-    log.lines.append(f"Execution log for request {options.identity.request_id}")
-    log.add(f"Starting execution for request: {options.identity.request_id}")
-    log.add(f"HTTP Method: {request.method}, Resource Path: {request.path}")
-    log.add(message)
-    response = gateway_response(kind)
-    response.headers = standard_headers(response, options.identity, trace=True)
-    log.add(f"Method completed with status: {response.status}")
-    return InvokeResult(response, log.lines, 0, None, warnings)
-
-
-#: A value a template left to AWS (``${Backend}``); ``${stageVariables.x}`` is the uri's own.
-_PLACEHOLDER = re.compile(r"\$\{(?!stageVariables\.)([^}]+)\}")
-
-
 class _TooLarge(Exception):
     """The request body is over API Gateway's payload limit: 413 before anything runs."""
 
@@ -216,9 +138,7 @@ class _Call:
 
     def run(self) -> InvokeResult:
         request = self.request
-        self.log.lines.append(f"Execution log for request {self.request_id}")
-        self.log.add(f"Starting execution for request: {self.request_id}")
-        self.log.add(f"HTTP Method: {request.method}, Resource Path: {request.path}")
+        start_log(self.log, request, self.request_id)
         self.log.add(f"Method request path: {java_map(request.path_parameters)}")
         self.log.add(f"Method request query string: {java_map(last_values(request.query))}")
         self.log.add(f"Method request headers: {self.log.headers(request.headers)}")
@@ -618,6 +538,13 @@ class _Call:
         self.log.add(f"Received response. Status: {backend.status}, Integration latency: {latency_ms} ms{stand_in}")
         self.log.add(f"Endpoint response headers: {self.log.headers(backend.headers)}")
         self.log.add(f"Endpoint response body before transformations: {backend.body_text()}")
+
+
+def start_log(log: ExecutionLog, request: Request, request_id: str) -> None:
+    """The execution log's first lines, as every call's log starts."""
+    log.lines.append(f"Execution log for request {request_id}")
+    log.add(f"Starting execution for request: {request_id}")
+    log.add(f"HTTP Method: {request.method}, Resource Path: {request.path}")
 
 
 def standard_headers(response: Response, identity: Identity, *, trace: bool) -> MultiValues:

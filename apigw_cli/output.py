@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from apigw_cli.errors import ApigwError, InputError
 
 if TYPE_CHECKING:
+    from apigw_cli.definitions.routes import Route, RouteTable
     from apigw_cli.models import DiffResult, Response
     from apigw_cli.runner import CaseResult, TestReport
 
@@ -210,6 +211,36 @@ def write_table(header: list[str], rows: list[list[str]], streams: Streams | Non
         return "  ".join([*(cell.ljust(width) for cell, width in zip(cells, widths, strict=False)), cells[-1]]).rstrip()
 
     write_styled([(line(header), "bold"), *((line(row), "") for row in rows)], streams or Streams())
+
+
+def write_routes(table: RouteTable, streams: Streams | None = None) -> None:
+    """``apigw routes``: a line per method; an API column first when there are several."""
+    several = len(table.apis) > 1
+    rows = [
+        [*([api.name] if several else []), route.method.http_method, route.method.resource, route.integration_type,
+         route.target, _templates_summary(route)]
+        for api, routes in table.apis
+        for route in routes
+    ]  # fmt: skip
+    write_table([*(["API"] if several else []), "METHOD", "RESOURCE", "TYPE", "TARGET", "TEMPLATES"], rows, streams)
+
+
+def _templates_summary(route: Route) -> str:
+    """``request: application/json; response: 404 (application/json), 200 (text/xml)``."""
+    integration = route.method.integration
+    if integration is None:
+        return ""
+    parts = []
+    if integration.request_templates:
+        parts.append("request: " + ", ".join(integration.request_templates))
+    responses = [
+        f"{response.status} ({', '.join(response.templates)})"
+        for response in integration.responses
+        if response.templates
+    ]
+    if responses:
+        parts.append("response: " + ", ".join(responses))
+    return "; ".join(parts)
 
 
 def _colour_console(stream: TextIO, is_tty: bool) -> Any:

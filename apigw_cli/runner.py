@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from apigw_cli.cases import Case, CaseFile, find_case_files, load_case_file, update_expectations
-from apigw_cli.definitions.api import routed_request
 from apigw_cli.diff import compare_outputs, json_differences, unified_diff
 from apigw_cli.errors import ApigwError, UsageError
-from apigw_cli.invoke import InvokeOptions, invoke, invoke_route
+from apigw_cli.invoke import InvokeOptions, invoke
 from apigw_cli.models import DiffResult, MultiValues, RenderResult, find_header
 from apigw_cli.render import render_template
+from apigw_cli.routing import invoke_route
 from apigw_cli.vtl.context import Identity
 from apigw_cli.vtl.engine import compile_template
 from apigw_cli.vtl.limits import MAX_RENDER_SECONDS, LimitReached, deadline_alarm
@@ -218,7 +218,7 @@ def _invoke(case: Case) -> _Outcome:
     )
     if case.route is not None:
         route = case.route
-        request = routed_request(case.request, route.method, route.path, route.api.stage(route.stage))
+        request = route.api.routed(case.request, route.method, route.path, route.stage)
         result = invoke_route(route.api, request, options, route.handlers)
     else:
         assert case.integration is not None

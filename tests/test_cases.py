@@ -10,6 +10,7 @@ import yaml
 
 from apigw_cli.cases import find_case_files, load_case_file, update_expectations
 from apigw_cli.errors import InputError
+from apigw_cli.runner import run_case
 from tests.helpers import ROOT
 
 CASES = """\
@@ -254,3 +255,46 @@ def test_a_list_of_records_is_not_a_case_file_but_a_mistyped_case_is(tmp_path: P
         load_case_file(
             write(tmp_path, "cases.yaml", "- {id: a, kind: render-request, template: x, expect: {body: x}}\n- oops\n")
         )
+
+
+API_TEMPLATE = ROOT / "samples" / "api" / "template.yaml"
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("{id: a, kind: invoke, definition: nope.yaml, route: GET /x}", "key 'definition': no such definition"),
+        ("{id: a, kind: invoke, definition: t.yaml, route: pets}", "key 'route': expected 'METHOD PATH'"),
+        ("{id: a, kind: invoke, definition: t.yaml, route: GET /x, api: Nope}", "key 'api': "),
+        ("{id: a, kind: invoke, definition: t.yaml, route: GET /x, params: {Nope: 1}}",
+         "key 'params': .* has no parameter or resource 'Nope'"),
+        ("{id: a, kind: invoke, definition: t.yaml, route: GET /x, params: {StageName: null}}", "key 'params': expected"),
+        ("{id: a, kind: invoke, definition: t.yaml, route: GET /x, handler: 5}", "key 'handler': expected"),
+        ("{id: a, kind: invoke, definition: t.yaml, route: GET /x, handler: {Typo: t.py:f}}",
+         "key 'handler': handler for 'Typo': PetsApi calls no function of that name"),
+        ("{id: a, kind: render-request, template: x, definition: t.yaml}", "key 'definition': a definition's route is for invoke"),
+        ("{id: a, kind: invoke, integration: {type: mock}, route: GET /x}", "key 'route': 'route', 'api' and 'params' go"),
+    ],
+)  # fmt: skip
+def test_definition_cases_are_checked_when_the_file_is_read(tmp_path: Path, case: str, message: str) -> None:
+    (tmp_path / "t.yaml").write_text(
+        API_TEMPLATE.read_text(encoding="utf-8").replace("../handlers/", str(ROOT / "samples" / "handlers") + "/")
+    )
+    (tmp_path / "t.py").write_text("def f(e, c):\n    return 1\n")
+    write(tmp_path, "cases.yaml", f"# cases\n- {case}\n")
+    with pytest.raises(InputError, match=r"cases\.yaml:2: case 'a': " + message):
+        load_case_file(tmp_path / "cases.yaml")
+
+
+def test_a_cases_own_stage_is_the_one_it_runs_on(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        API_TEMPLATE.read_text(encoding="utf-8").replace("../handlers/", str(ROOT / "samples" / "handlers") + "/")
+    )
+    write(tmp_path, "cases.yaml",
+          "- {id: own, kind: invoke, definition: t.yaml, route: GET /health, request: {stage: test}, expect: {status: 200}}\n"
+          "- {id: default, kind: invoke, definition: t.yaml, route: GET /health, expect: {json: {status: ok, stage: prod}}}\n")  # fmt: skip
+    case_file = load_case_file(tmp_path / "cases.yaml")
+    assert case_file is not None
+    own, default = (run_case(case) for case in case_file.cases)
+    assert (own.status, default.status) == ("failed", "passed")
+    assert "no stage 'test' in the definition (its stages: prod)" in own.message

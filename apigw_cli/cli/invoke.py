@@ -243,17 +243,17 @@ def invoke(
         return integration if integration_file is not None else integration.with_console_defaults()
 
     def simulate(options: InvokeOptions) -> InvokeResult:
-        from apigw_cli.definitions.api import routed_request
         from apigw_cli.definitions.handlers import HandlerMap
         from apigw_cli.integrations.lambda_ import HandlerSpec
-        from apigw_cli.invoke import invoke, invoke_route
+        from apigw_cli.invoke import invoke
+        from apigw_cli.routing import invoke_route
 
         request = inputs.load_request(body=inputs.read_input())
         if definition is None:
             spec = HandlerSpec.parse(handler[0], Path.cwd()) if handler else None
             return invoke(load_integration(), request, replace(options, handler=spec))
         chosen = load_api(definition, api, param)
-        request = routed_request(request, route_method, route_path, chosen.stage(inputs.stage))
+        request = chosen.routed(request, route_method, route_path, inputs.stage)
         return invoke_route(chosen, request, options, HandlerMap.parse(handler or [], Path.cwd()))
 
     def run() -> None:

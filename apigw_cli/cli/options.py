@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from apigw_cli.errors import ApigwError, UsageError
+
+if TYPE_CHECKING:
+    from apigw_cli.definitions.api import Api
 
 #: ``ctx.meta`` key set by ``--traceback`` wherever it is given.
 TRACEBACK_KEY = "apigw.traceback"
@@ -214,12 +217,12 @@ DefinitionHandlerOption = Annotated[
 ]
 
 
-def load_api(definition: str, api: str | None, params: list[str] | None) -> Any:
+def load_api(definition: str, api: str | None, params: list[str] | None) -> Api:
     """The API ``definition`` defines (``--api`` chooses among several), warnings reported."""
     return load_apis(definition, api, params, several=False)[0]
 
 
-def load_apis(definition: str, api: str | None, params: list[str] | None, *, several: bool = True) -> list[Any]:
+def load_apis(definition: str, api: str | None, params: list[str] | None, *, several: bool = True) -> list[Api]:
     """The APIs ``definition`` defines, or the one ``--api`` names (or the only one, unless
     ``several``), warnings reported."""
     from apigw_cli import output

@@ -101,19 +101,15 @@ def render(
         if route is None:
             compiled = load_template(template)
         else:
-            from apigw_cli.definitions.api import routed_request
             from apigw_cli.definitions.routes import route_template
-            from apigw_cli.models import Response
             from apigw_cli.vtl.engine import compile_template
 
-            chosen = load_api(template, api, param)
-            if response is None and for_status is not None:  # --input is then the backend's body
-                response, request.body = Response(status=for_status, body=request.body or ""), None
             found = route_template(
-                chosen, route, routed_request(request, None, None, chosen.stage(inputs.stage)),
-                content_type=content_type, status=for_status,
+                load_api(template, api, param), route, request, stage=inputs.stage,
+                content_type=content_type, status=for_status, response=response,
             )  # fmt: skip
-            request = found.request
+            output.report_warnings(found.warnings)
+            request, response = found.request, found.response
             compiled = compile_template(found.template.text, found.template.name)
         result = render_template(compiled, request, response=response, identity=identity)
         output.report_warnings(result.warnings)

@@ -44,42 +44,13 @@ def routes(
 
     from apigw_cli import output
     from apigw_cli.definitions.handlers import HandlerMap
-    from apigw_cli.definitions.routes import routes as route_rows
+    from apigw_cli.definitions.routes import route_table
 
-    apis = load_apis(definition, api, param)
-    handlers = HandlerMap.parse(handler or [], Path.cwd())
-    tables = [(item, route_rows(item, handlers)) for item in apis]
+    table = route_table(load_apis(definition, api, param), HandlerMap.parse(handler or [], Path.cwd()))
     if json_output:
-        output.write_json(
-            {
-                "apis": [
-                    {
-                        "name": item.name,
-                        "basePath": item.base_path,
-                        "stages": {stage.name: stage.variables for stage in item.stages},
-                        "routes": [row.to_json() for row in rows],
-                    }
-                    for item, rows in tables
-                ]
-            }
-        )
-        return
-    several = len(apis) > 1  # then an API column comes first
-    output.write_table(
-        [*(["API"] if several else []), "METHOD", "RESOURCE", "TYPE", "TARGET", "TEMPLATES"],
-        [
-            [
-                *([item.name] if several else []),
-                row.method.http_method,
-                row.method.resource,
-                row.type,
-                row.target,
-                row.templates(),
-            ]
-            for item, rows in tables
-            for row in rows
-        ],
-    )
+        output.write_json(table.to_json())
+    else:
+        output.write_routes(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from apigw_cli.definitions.integration import Integration
+from apigw_cli.documents import kind_of
 from apigw_cli.errors import DefinitionError, UsageError
 from apigw_cli.integrations.lambda_ import FunctionIdentity, HandlerSpec
 from apigw_cli.models import Request
@@ -18,7 +19,7 @@ from apigw_cli.models import Request
 #: ``x-amazon-apigateway-any-method``: the method that answers any other.
 ANY = "ANY"
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", ANY)
-_PATH_PARAMETER = re.compile(r"\{([a-zA-Z0-9._$-]+)(\+?)\}")
+PATH_PARAMETER = re.compile(r"\{([a-zA-Z0-9._$-]+)(\+?)\}")
 
 
 @dataclass
@@ -81,17 +82,22 @@ class Api:
 
     def stage(self, name: str | None) -> Stage | None:
         """The stage ``name``; without a name the only stage (or the base path's) if there is
-        one. An unknown name is a usage error listing the stages."""
+        one. An unknown name, or no name among several stages, is a usage error listing them."""
+        known = ", ".join(stage.name for stage in self.stages)
         if name is None:
             if len(self.stages) == 1:
                 return self.stages[0]
+            if self.stages:
+                raise UsageError(
+                    f"{self.source}: the API has several stages ({known}); name the one to use",
+                    hint="--stage NAME on the command line, stage: in a case's request",
+                )
             base = self.base_path.strip("/")
             return Stage(base) if base and "/" not in base else None
         for stage in self.stages:
             if stage.name == name:
                 return stage
         if self.stages:
-            known = ", ".join(stage.name for stage in self.stages)
             raise UsageError(f"{self.source}: no stage {name!r} in the definition (its stages: {known})")
         return Stage(name)
 
@@ -104,6 +110,11 @@ class Api:
             for end in range(1, len(parts) + 1):
                 paths["/" + "/".join(parts[:end])] = None
         return list(paths)
+
+    def routed(self, request: Request, http_method: str | None, target: str | None, stage: str | None) -> Request:
+        """``request`` sent as ``http_method target`` to ``stage`` of this API
+        (:func:`routed_request`, with the stage's variables)."""
+        return routed_request(request, http_method, target, self.stage(stage))
 
     def find_method(self, http_method: str, resource: str) -> Method | None:
         """The method defined for exactly ``http_method`` on ``resource``."""
@@ -157,7 +168,7 @@ class Api:
         variables: dict[str, str] = {}
         for resource in self.resources():
             parent, _, part = resource.rpartition("/")
-            if _PATH_PARAMETER.fullmatch(part):
+            if PATH_PARAMETER.fullmatch(part):
                 other = variables.setdefault(parent or "/", part)
                 if other != part:
                     raise DefinitionError(
@@ -180,6 +191,15 @@ class RouteMatch:
     path_parameters: dict[str, str]
 
 
+def mapping_at(value: object, source: str, where: str) -> dict[Any, Any]:
+    """``value`` as a mapping (``None``: an empty one), or an error naming where it is."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise DefinitionError(f"{source}: {where}: expected a mapping, got {kind_of(value)}")
+    return value
+
+
 def segments(path: str) -> list[str]:
     """A path's segments: one trailing slash is ignored, empty segments are kept.
 
@@ -194,7 +214,7 @@ def segments(path: str) -> list[str]:
 def _match(pattern: list[str], wanted: list[str]) -> dict[str, str] | None:
     parameters: dict[str, str] = {}
     for index, part in enumerate(pattern):
-        variable = _PATH_PARAMETER.fullmatch(part)
+        variable = PATH_PARAMETER.fullmatch(part)
         if variable is not None and variable.group(2):  # greedy: one or more segments, and the last part
             rest = wanted[index:]
             if not rest or not "".join(rest):
@@ -217,7 +237,7 @@ def _specificity(resource: str) -> tuple[int, ...]:
     ``{proxy+}``."""
     ranks = []
     for part in segments(resource):
-        variable = _PATH_PARAMETER.fullmatch(part)
+        variable = PATH_PARAMETER.fullmatch(part)
         ranks.append(0 if variable is None else 2 if variable.group(2) else 1)
     return tuple(ranks)
 
@@ -228,7 +248,7 @@ def check_resource_path(path: str, where: str) -> str:
         raise DefinitionError(f"{where}: a resource path starts with '/', got {path!r}")
     parts = segments(path)
     for index, part in enumerate(parts):
-        variable = _PATH_PARAMETER.fullmatch(part)
+        variable = PATH_PARAMETER.fullmatch(part)
         if not part or ("{" in part or "}" in part) and variable is None:
             raise DefinitionError(f"{where}: invalid path segment {part!r} in {path!r}")
         if variable is not None and variable.group(2) and index != len(parts) - 1:

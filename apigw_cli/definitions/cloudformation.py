@@ -15,13 +15,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from apigw_cli.definitions.api import ANY, HTTP_METHODS, Api, LocalFunction, Method, Stage, check_resource_path
+from apigw_cli.definitions.api import (
+    HTTP_METHODS,
+    Api,
+    LocalFunction,
+    Method,
+    Stage,
+    check_resource_path,
+    mapping_at,
+)
+from apigw_cli.definitions.document import load_openapi_file, read_definition_document
 from apigw_cli.definitions.integration import Integration, integration_from_mapping
 from apigw_cli.definitions.intrinsics import FUNCTION_TYPES, Resolver, Unresolved, function_arn
 from apigw_cli.definitions.openapi import is_openapi, read_openapi
 from apigw_cli.documents import kind_of
 from apigw_cli.errors import ApigwError, DefinitionError, UsageError
-from apigw_cli.integrations.lambda_ import HandlerSpec
+from apigw_cli.integrations.lambda_ import DEFAULT_FUNCTION_TIMEOUT_S, MAX_FUNCTION_TIMEOUT_S, HandlerSpec
 from apigw_cli.vtl.context import DEFAULT_REGION
 
 SERVERLESS_API = "AWS::Serverless::Api"
@@ -29,9 +38,6 @@ REST_API = "AWS::ApiGateway::RestApi"
 #: The API SAM creates for ``Api`` events that name none, and its stage.
 IMPLICIT_API = "ServerlessRestApi"
 IMPLICIT_STAGE = "Prod"
-#: Lambda's default function timeout, and its longest, in seconds.
-DEFAULT_TIMEOUT_S = 3.0
-MAX_FUNCTION_TIMEOUT_S = 900.0
 
 
 def is_cloudformation(data: Any) -> bool:
@@ -60,7 +66,8 @@ class _Template:
         if unknown:
             known = ", ".join(sorted(declared)) or "none"
             raise UsageError(
-                f"--param {unknown[0]}: {self.source} has no such parameter or resource (its parameters: {known})"
+                f"{self.source} has no parameter or resource {unknown[0]!r} to give a value to "
+                f"(its parameters: {known})"
             )
         self.resolver = Resolver(
             source=self.source,
@@ -120,7 +127,7 @@ class _Template:
         api.stages = [Stage(stage_name or IMPLICIT_STAGE, self.variables(variables, f"{where}.Variables"))]
         types = self.resolve(properties.get("BinaryMediaTypes") or [], f"{where}.BinaryMediaTypes")
         if types:  # SAM writes '/' as '~1'
-            api.binary_media_types = tuple(str(item).replace("~1", "/") for item in self.list(types, where))
+            api.binary_media_types = tuple(str(item).replace("~1", "/") for item in self.sequence(types, where))
 
     def rest_api(self, logical_id: str) -> Api:
         where = f"Resources.{logical_id}.Properties"
@@ -132,7 +139,7 @@ class _Template:
         api.stages = self.stages(logical_id)
         types = self.resolve(properties.get("BinaryMediaTypes") or [], f"{where}.BinaryMediaTypes")
         if types:
-            api.binary_media_types = tuple(str(item) for item in self.list(types, where))
+            api.binary_media_types = tuple(str(item) for item in self.sequence(types, where))
         return api
 
     def definition_body(
@@ -163,14 +170,10 @@ class _Template:
                 f"{self.source}: {where}.{uri_key}: apigw reads local files only, not an S3 location; "
                 "give the file's path"
             )
-        from apigw_cli.definitions.load import load_openapi_file
-
         return load_openapi_file(self.path.parent / location, name=logical_id)
 
     def included(self, transform: Any, where: str) -> tuple[Any, str]:
         """``Fn::Transform: {Name: AWS::Include, Parameters: {Location: file}}`` of a local file."""
-        from apigw_cli.definitions.load import read_definition_document
-
         transform = self.mapping(transform, f"{where}.Fn::Transform")
         location = self.mapping(transform.get("Parameters"), where).get("Location")
         if transform.get("Name") != "AWS::Include" or not isinstance(location, str) or "://" in location:
@@ -254,7 +257,7 @@ class _Template:
         if isinstance(value, dict):
             return {str(name): required is True or str(required).lower() == "true" for name, required in value.items()}
         declared = {}
-        for item in self.list(value, where):
+        for item in self.sequence(value, where):
             if isinstance(item, str):
                 declared[item] = False
             elif isinstance(item, dict):
@@ -266,7 +269,7 @@ class _Template:
         if value is None:
             return None
         responses = {}
-        for index, item in enumerate(self.list(self.resolve(value, f"{where}.MethodResponses"), where)):
+        for index, item in enumerate(self.sequence(self.resolve(value, f"{where}.MethodResponses"), where)):
             item = self.mapping(item, f"{where}.MethodResponses[{index}]")
             status = str(item.get("StatusCode", ""))
             if not status.isdigit():
@@ -293,7 +296,7 @@ class _Template:
             arn=function_arn(name),
             handler=handler,
             why_not_local=why_not,
-            timeout_s=self.timeout(properties.get("Timeout", DEFAULT_TIMEOUT_S), f"{where}.Timeout"),
+            timeout_s=self.timeout(properties.get("Timeout", DEFAULT_FUNCTION_TIMEOUT_S), f"{where}.Timeout"),
             environment=environment,
             logical_id=logical_id,
         )
@@ -356,7 +359,7 @@ class _Template:
                 http_method="POST",
             )
             method = Method(
-                http_method=ANY if http_method == ANY else http_method,
+                http_method=http_method,
                 resource=check_resource_path(path, f"{self.source}: {where}.Properties.Path"),
                 integration=integration,
                 source=f"{self.source}: {where}",
@@ -407,13 +410,9 @@ class _Template:
         return self.variables(variables, f"{where}.Variables")
 
     def mapping(self, value: Any, where: str) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise DefinitionError(f"{self.source}: {where}: expected a mapping, got {kind_of(value)}")
-        return value
+        return mapping_at(value, self.source, where)
 
-    def list(self, value: Any, where: str) -> list[Any]:
+    def sequence(self, value: Any, where: str) -> list[Any]:
         if not isinstance(value, list):
             raise DefinitionError(f"{self.source}: {where}: expected a list, got {kind_of(value)}")
         return value
@@ -432,12 +431,21 @@ def _reference(value: Any) -> str | None:
     """The logical id of ``!Ref X`` or ``!GetAtt X.RestApiId`` (or plain text naming it)."""
     if isinstance(value, dict) and set(value) == {"Ref"} and isinstance(value["Ref"], str):
         return value["Ref"]
-    if isinstance(value, dict) and set(value) == {"Fn::GetAtt"}:
-        target = value["Fn::GetAtt"]
-        parts = target.split(".", 1) if isinstance(target, str) else target
-        if isinstance(parts, list) and len(parts) == 2 and parts[1] == "RestApiId" and isinstance(parts[0], str):
-            return parts[0]
+    attribute = _attribute(value)
+    if attribute is not None and attribute[1] == "RestApiId":
+        return attribute[0]
     return value if isinstance(value, str) else None
+
+
+def _attribute(value: Any) -> tuple[str, str] | None:
+    """``(logical id, attribute)`` of ``!GetAtt X.Attribute`` (either form), else ``None``."""
+    if not (isinstance(value, dict) and set(value) == {"Fn::GetAtt"}):
+        return None
+    target = value["Fn::GetAtt"]
+    parts = target.split(".", 1) if isinstance(target, str) else target
+    if isinstance(parts, list) and len(parts) == 2 and all(isinstance(part, str) for part in parts):
+        return parts[0], parts[1]
+    return None
 
 
 def _named(mapping: dict[Any, Any]) -> dict[str, Any]:
@@ -446,8 +454,4 @@ def _named(mapping: dict[Any, Any]) -> dict[str, Any]:
 
 def _is_root(value: Any, api_id: str) -> bool:
     """``!GetAtt Api.RootResourceId``."""
-    if not (isinstance(value, dict) and set(value) == {"Fn::GetAtt"}):
-        return False
-    target = value["Fn::GetAtt"]
-    parts = target.split(".", 1) if isinstance(target, str) else target
-    return isinstance(parts, list) and parts == [api_id, "RootResourceId"]
+    return _attribute(value) == (api_id, "RootResourceId")

@@ -50,6 +50,13 @@ class HandlerMap:
                 mapping.default = HandlerSpec.parse(item, base)
         return mapping
 
+    def check(self, api: Api) -> None:
+        """Refuse a handler named for a function ``api`` never calls (a typo would otherwise
+        be ignored)."""
+        unknown = sorted(set(self.named) - api.function_names())
+        if unknown:
+            raise UsageError(f"handler for {unknown[0]!r}: {api.name} calls no function of that name")
+
     def choose(self, api: Api, integration: Integration) -> FunctionChoice:
         """The handler for the function ``integration`` calls: a named mapping, else the
         single ``--handler``, else the template function's own code."""

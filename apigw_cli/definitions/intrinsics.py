@@ -298,7 +298,11 @@ class Resolver:
         return base64.b64encode(self._text(text, where).encode()).decode()
 
     def _to_json_string(self, argument: Any, where: str) -> Any:
-        return json.dumps(self.resolve(argument, where), separators=(",", ":"))
+        value = self.resolve(argument, where)
+        if value is REMOVED:
+            raise DefinitionError(f"{self.source}: {where}: expected a value, got AWS::NoValue")
+        text = json.dumps(value, separators=(",", ":"))
+        return Unresolved(text) if _holds_placeholder(value) else text
 
     def _length(self, argument: Any, where: str) -> Any:
         values = self.resolve(argument, where)
@@ -367,6 +371,14 @@ class Resolver:
             return str(value)
         what = "AWS::NoValue" if value is REMOVED else kind_of(value)
         raise DefinitionError(f"{self.source}: {where}: expected a text value, got {what}")
+
+
+def _holds_placeholder(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_holds_placeholder(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_placeholder(item) for item in value)
+    return isinstance(value, Unresolved)
 
 
 def _shortened(where: str) -> str:

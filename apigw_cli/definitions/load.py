@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from apigw_cli.definitions.api import Api, check_declarations
 from apigw_cli.definitions.cloudformation import is_cloudformation, read_cloudformation
+from apigw_cli.definitions.document import read_definition_document
 from apigw_cli.definitions.openapi import is_openapi, read_openapi
-from apigw_cli.documents import parse_json, parse_yaml, read_text
 from apigw_cli.errors import DefinitionError, UsageError
 
 
@@ -38,24 +37,34 @@ class Definition:
             if len(self.selected(None)) == 1:
                 return self.apis[0]
             names = ", ".join(api.name for api in self.apis)
-            raise UsageError(f"{self.source} defines several REST APIs ({names}); choose one with --api NAME")
+            raise UsageError(
+                f"{self.source} defines several REST APIs ({names}); name the one to use",
+                hint="--api NAME on the command line, api: in a case",
+            )
         for api in self.apis:
             if api.name == name:
                 return api
         names = ", ".join(api.name for api in self.apis) or "none"
-        raise UsageError(f"--api {name!r}: {self.source} has no such REST API (its APIs: {names})")
+        raise UsageError(f"{self.source} has no REST API named {name!r} (its APIs: {names})")
 
 
 def load_definition(path: str, parameters: dict[str, str] | None = None) -> Definition:
     """Read the definition at ``path``; ``parameters`` are CloudFormation parameter values."""
+    try:
+        return _load(path, parameters or {})
+    except RecursionError:
+        raise DefinitionError(f"{path}: the definition nests too deeply") from None
+
+
+def _load(path: str, parameters: dict[str, str]) -> Definition:
     data = read_definition_document(Path(path))
     warnings: list[str] = []
     if is_openapi(data):
         if parameters:
-            raise UsageError(f"--param: {path} is an OpenAPI document; parameters are for CloudFormation templates")
+            raise UsageError(f"{path} is an OpenAPI document; parameter values are for CloudFormation templates")
         apis = [read_openapi(data, path)]
     elif is_cloudformation(data):
-        apis = read_cloudformation(data, Path(path), parameters or {}, warnings)
+        apis = read_cloudformation(data, Path(path), parameters, warnings)
     else:
         raise DefinitionError(
             f"{path}: neither an OpenAPI document ('swagger' or 'openapi' key) nor a SAM/CloudFormation template "
@@ -66,22 +75,3 @@ def load_definition(path: str, parameters: dict[str, str] | None = None) -> Defi
         for method in api.methods:
             warnings.extend(check_declarations(method))
     return Definition(path, apis, warnings)
-
-
-def load_openapi_file(path: Path, *, name: str) -> Api:
-    """A local OpenAPI file a template points to (``DefinitionUri``)."""
-    data = read_definition_document(path)
-    if not is_openapi(data):
-        raise DefinitionError(f"{path}: expected an OpenAPI document (with 'swagger' or 'openapi')")
-    return read_openapi(data, str(path), name=name)
-
-
-def read_definition_document(path: Path) -> Any:
-    """The parsed file: JSON, or YAML with CloudFormation's short-form tags."""
-    from apigw_cli.definitions.intrinsics import cloudformation_loader
-
-    text = read_text(str(path), what="definition")
-    # JSON by name or by content (CloudFormation's JSON templates are often *.template).
-    if path.suffix.lower() == ".json" or text.lstrip("\ufeff \t\r\n").startswith("{"):
-        return parse_json(text, str(path), unique_keys=True)
-    return parse_yaml(text, str(path), loader=cloudformation_loader())[1]

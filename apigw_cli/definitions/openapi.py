@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from apigw_cli.definitions.api import ANY, Api, Method, check_resource_path
+from apigw_cli.definitions.api import ANY, Api, Method, check_resource_path, mapping_at
 from apigw_cli.definitions.integration import integration_from_mapping
 from apigw_cli.documents import kind_of
 from apigw_cli.errors import DefinitionError
@@ -130,11 +130,7 @@ class _Reader:
     # -- helpers ----------------------------------------------------------------------------
 
     def mapping(self, value: Any, where: str) -> dict[Any, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise DefinitionError(f"{self.source}: {where}: expected a mapping, got {kind_of(value)}")
-        return value
+        return mapping_at(value, self.source, where)
 
     def deref(self, value: Any, where: str) -> Any:
         """``value``, or what its ``$ref`` points to (a local JSON pointer), followed through."""

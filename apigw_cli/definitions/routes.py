@@ -1,58 +1,41 @@
-"""The routes of an API, a row each (what ``apigw routes`` shows), and the templates a route
+"""The routes of an API, one each (what ``apigw routes`` lists), and the template a route
 keeps (what ``apigw render --route`` renders)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from apigw_cli.definitions.api import ANY, Api, Method, routed_request
+from apigw_cli.definitions.api import ANY, PATH_PARAMETER, Api, Method
 from apigw_cli.definitions.handlers import HandlerMap
 from apigw_cli.definitions.integration import MappingTemplate
 from apigw_cli.definitions.select import UnsupportedMediaType, select_request_template, select_response_template
 from apigw_cli.errors import UsageError
 from apigw_cli.integrations.aws import calls_lambda
-from apigw_cli.models import Request
-
-_PATH_VARIABLE = re.compile(r"\{([a-zA-Z0-9._$-]+)\+?\}")
+from apigw_cli.integrations.lambda_ import FunctionIdentity
+from apigw_cli.models import Request, Response
 
 
 @dataclass
 class Route:
+    """A method of the API, and where its integration goes."""
+
     method: Method
-    #: Where the integration goes: its uri, or the Lambda function and the code that runs it.
+    #: The integration's uri, or for a Lambda function its name and the code that runs it.
     target: str
-    #: The local handler that answers for a Lambda function, as ``file.py:function``.
+    #: The local handler that answers for a Lambda function (``file.py:function``).
     handler: str | None
 
     @property
-    def type(self) -> str:
+    def integration_type(self) -> str:
         return self.method.integration.type if self.method.integration else "none"
-
-    def templates(self) -> str:
-        """``req application/json; 200 application/json, 404`` style summary."""
-        integration = self.method.integration
-        if integration is None:
-            return ""
-        parts = []
-        if integration.request_templates:
-            parts.append("request: " + ", ".join(integration.request_templates))
-        responses = [
-            f"{response.status}" + (f" ({', '.join(response.templates)})" if response.templates else "")
-            for response in integration.responses
-            if response.templates
-        ]
-        if responses:
-            parts.append("response: " + ", ".join(responses))
-        return "; ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
         integration = self.method.integration
         return {
             "method": self.method.http_method,
             "resource": self.method.resource,
-            "type": self.type,
+            "type": self.integration_type,
             "uri": integration.uri if integration else None,
             "target": self.target,
             "handler": self.handler,
@@ -69,57 +52,100 @@ class Route:
         }
 
 
-def routes(api: Api, handlers: HandlerMap | None = None) -> list[Route]:
-    """Every method of ``api``, by resource path then method."""
-    rows = []
-    for method in sorted(api.methods, key=lambda item: (item.resource, item.http_method)):
-        integration = method.integration
-        target, handler = "", None
-        if integration is not None:
-            target = integration.uri or ""
-            if integration.type in ("AWS", "AWS_PROXY") and calls_lambda(integration.uri):
-                choice = (handlers or HandlerMap()).choose(api, integration)
-                spec = choice.handler
-                handler = spec.shown if spec is not None else None
-                name = choice.function.name if choice.function else target.rsplit(":function:", 1)[-1]
-                name = name.removesuffix("/invocations")
-                why = choice.function.why_not_local if choice.function and spec is None else "no local code"
-                target = f"lambda {name}: {handler}" if handler else f"lambda {name} ({why})"
-        rows.append(Route(method, target, handler))
-    return rows
+@dataclass
+class RouteTable:
+    """``apigw routes``: each API's routes, by resource path then method."""
+
+    apis: list[tuple[Api, list[Route]]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "apis": [
+                {
+                    "name": api.name,
+                    "basePath": api.base_path,
+                    "stages": {stage.name: stage.variables for stage in api.stages},
+                    "routes": [route.to_json() for route in routes],
+                }
+                for api, routes in self.apis
+            ]
+        }
+
+
+def route_table(apis: list[Api], handlers: HandlerMap) -> RouteTable:
+    """The routes of ``apis``; Lambda targets name the code ``handlers`` (or the template) runs."""
+    table = RouteTable([])
+    for api in apis:
+        handlers.check(api)
+        ordered = sorted(api.methods, key=lambda item: (item.resource, item.http_method))
+        table.apis.append((api, [_route(api, method, handlers) for method in ordered]))
+    return table
+
+
+def _route(api: Api, method: Method, handlers: HandlerMap) -> Route:
+    integration = method.integration
+    if integration is None:
+        return Route(method, "", None)
+    if integration.type not in ("AWS", "AWS_PROXY") or not calls_lambda(integration.uri):
+        return Route(method, integration.uri or "", None)
+    choice = handlers.choose(api, integration)
+    name = choice.function.name if choice.function else FunctionIdentity.from_uri(integration.uri, "").name
+    if choice.handler is not None:
+        return Route(method, f"lambda {name}: {choice.handler.shown}", choice.handler.shown)
+    why = choice.function.why_not_local if choice.function else "no local code"
+    return Route(method, f"lambda {name} ({why})", None)
 
 
 @dataclass
 class RouteTemplate:
-    """A template stored in a definition, and the request as that route receives it."""
+    """A template a definition keeps, and what it renders against: the request as the route
+    receives it and, for a response template, the backend's response."""
 
     template: MappingTemplate
     request: Request
-    #: What the template is: ``request template for application/json of GET /pets/{petId}``.
-    description: str
+    response: Response | None
+    warnings: list[str] = field(default_factory=list)
 
 
 def route_template(
-    api: Api, route: str, request: Request, *, content_type: str | None = None, status: int | None = None
+    api: Api,
+    route: str,
+    request: Request,
+    *,
+    stage: str | None = None,
+    content_type: str | None = None,
+    status: int | None = None,
+    response: Response | None = None,
 ) -> RouteTemplate:
-    """The request template of ``route`` (``'METHOD PATH'``; PATH a concrete path or the
-    resource itself) for ``content_type`` (default: the request's ``Content-Type``), or with
-    ``status`` the template of that integration response for ``content_type`` (default: the
-    request's ``Accept``), chosen as API Gateway chooses them."""
-    http_method, _, path = route.strip().partition(" ")
-    path = path.strip()
+    """The request template of ``route`` (``'METHOD PATH'``; PATH a concrete path, or the
+    resource itself with path parameters from the request) for ``content_type`` (default:
+    the request's ``Content-Type``); with ``status``, the template of that integration
+    response for ``content_type`` (default: the request's ``Accept``), rendered against
+    ``response`` (default: the request's body as the backend's answer). ``stage`` names the
+    API's stage, as :meth:`Api.stage` takes it."""
+    http_method, _, target = route.strip().partition(" ")
+    path, _, query = target.strip().partition("?")
     if not http_method or not path.startswith("/"):
-        raise UsageError(f"--route {route!r}: expected 'METHOD PATH', e.g. 'GET /pets/7' or 'GET /pets/{{petId}}'")
+        raise UsageError(f"route {route!r}: expected 'METHOD PATH', e.g. 'GET /pets/7' or 'GET /pets/{{petId}}'")
+    warnings: list[str] = []
     method = api.find_method(http_method.upper(), path) or api.find_method(ANY, path)
     if method is not None:  # the resource itself: path parameters come from the request
-        filled = _PATH_VARIABLE.sub(lambda match: request.path_parameters.get(match.group(1), match.group(0)), path)
-        request = replace(request, method=http_method.upper(), resource=path, path=filled)
+        names = [match.group(1) for match in PATH_PARAMETER.finditer(path)]
+        missing = [name for name in names if name not in request.path_parameters]
+        if missing:
+            warnings.append(f"route {route!r}: no value for path parameter {missing[0]} (give it with -p)")
+        filled = PATH_PARAMETER.sub(lambda match: request.path_parameters.get(match.group(1), match.group(0)), path)
+        request = api.routed(request, http_method, filled + (f"?{query}" if query else ""), stage)
+        request = replace(request, resource=path)
     else:
-        request = routed_request(request, http_method, path, None)
+        request = api.routed(request, http_method, target.strip(), stage)
         match = api.route(request.method, request.path)
         if match.method is None:
             known = ", ".join(item.route for item in api.methods) or "none"
-            raise UsageError(f"--route {route!r}: no method of {api.name} answers it (its routes: {known})")
+            raise UsageError(f"route {route!r}: no method of {api.name} answers it (its routes: {known})")
+        for name, value in request.path_parameters.items():
+            if match.path_parameters.get(name, value) != value:
+                raise UsageError(f"route {route!r}: path parameter {name}={value} contradicts the path")
         method = match.method
         request = replace(request, resource=match.resource or "/", path_parameters=match.path_parameters)
     integration = method.integration
@@ -130,25 +156,25 @@ def route_template(
         header = "Content-Type" if status is None else "Accept"
         request = replace(request, headers={**request.headers, header: [content_type]})
     if status is None:
-        unsupported = request.header("Content-Type") or "application/json"
+        wanted = request.header("Content-Type") or "application/json"
         try:
-            choice = select_request_template(integration.request_templates, request.header("Content-Type"), "NEVER")
-        except UnsupportedMediaType as error:
+            choice = select_request_template(integration.request_templates, wanted, "NEVER")
+        except UnsupportedMediaType:
             choice = None
-            unsupported = str(error)
         if choice is None or choice.template is None:
             types = ", ".join(integration.request_templates) or "none"
             raise UsageError(
-                f"{method.source}: {method.route} has no request template for {unsupported} (its templates: {types})"
+                f"{method.source}: {method.route} has no request template for {wanted} (its templates: {types})"
             )
-        return RouteTemplate(choice.template, request, f"request template {choice.media_type} of {method.route}")
-    response = next((item for item in integration.responses if item.status == status), None)
-    if response is None:
+        return RouteTemplate(choice.template, request, None, warnings)
+    selected = next((item for item in integration.responses if item.status == status), None)
+    if selected is None:
         statuses = ", ".join(str(item.status) for item in integration.responses) or "none"
         raise UsageError(f"{method.source}: {method.route} has no integration response {status} (it has: {statuses})")
-    choice = select_response_template(response.templates, request.header("Accept"))
-    if choice.template is None:
+    response_choice = select_response_template(selected.templates, request.header("Accept"))
+    if response_choice.template is None:
         raise UsageError(f"{method.source}: integration response {status} of {method.route} has no template")
-    return RouteTemplate(
-        choice.template, request, f"response template {choice.media_type} for {status} of {method.route}"
-    )
+    if response is None:  # the request's body stands for the backend's answer
+        response = Response(status=status, body=request.body or "", is_base64_encoded=request.is_base64_encoded)
+        request = replace(request, body=None, is_base64_encoded=False)
+    return RouteTemplate(response_choice.template, request, response, warnings)

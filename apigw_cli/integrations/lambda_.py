@@ -33,6 +33,8 @@ from apigw_cli.vtl.context import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
 #: Lambda's defaults: a function times out after 3 seconds and has 128 MB.
 DEFAULT_FUNCTION_TIMEOUT_S = 3.0
+#: Lambda's longest function timeout.
+MAX_FUNCTION_TIMEOUT_S = 900.0
 DEFAULT_MEMORY_MB = 128
 #: Lambda's limit on a synchronous response payload, and its error when exceeded.
 MAX_PAYLOAD_BYTES = 6_291_556

@@ -176,7 +176,7 @@ def test_render_the_templates_a_route_keeps(runner: CliRunner, tmp_path: Path) -
         (["render", SAM, "--route", "pets"], ExitStatus.USAGE, "expected 'METHOD PATH'"),
         (["render", "x.vtl", "--for-status", "200"], ExitStatus.USAGE, "choose a template with --route"),
         (["invoke", SAM, "GET", "/pets", "--type", "mock"], ExitStatus.USAGE, "--type describes an integration"),
-        (["invoke", SAM, "GET", "/health", "--api", "Nope"], ExitStatus.USAGE, "--api 'Nope'"),
+        (["invoke", SAM, "GET", "/health", "--api", "Nope"], ExitStatus.USAGE, "has no REST API named 'Nope'"),
         (["invoke", SAM, "GET", "/health", "--stage", "beta"], ExitStatus.USAGE, "no stage 'beta' in the definition (its stages: prod)"),
         (["invoke", SAM, "FETCH", "/health"], ExitStatus.USAGE, "method 'FETCH': expected one of"),
         (["invoke", SAM, "GET", "health"], ExitStatus.USAGE, "expected a path after the stage, starting with '/'"),
@@ -209,3 +209,46 @@ def test_request_options_cannot_contradict_method_and_path(runner: CliRunner, ar
 def test_a_definition_needs_a_method_and_path_from_somewhere(runner: CliRunner) -> None:
     code, _, err = run(runner, "invoke", SAM)
     assert code == ExitStatus.USAGE and "give METHOD and PATH after the DEFINITION" in err
+
+
+def test_several_stages_need_one_named(runner: CliRunner, tmp_path: Path) -> None:
+    template = tmp_path / "two.yaml"
+    template.write_text(
+        "Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Body:\n"
+        "        swagger: '2.0'\n        paths:\n          /x:\n            get:\n"
+        "              x-amazon-apigateway-integration:\n"
+        "                type: mock\n                requestTemplates: {application/json: '{\"statusCode\": 200}'}\n"
+        "                responses: {default: {statusCode: '200', responseTemplates: {application/json: $stageVariables.v}}}\n"
+        "  Dev: {Type: AWS::ApiGateway::Stage, Properties: {RestApiId: !Ref Api, StageName: dev, Variables: {v: d}}}\n"
+        "  Prod: {Type: AWS::ApiGateway::Stage, Properties: {RestApiId: !Ref Api, StageName: prod, Variables: {v: p}}}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(runner, "invoke", str(template), "GET", "/x")
+    assert code == ExitStatus.USAGE and "the API has several stages (dev, prod); name the one to use" in err
+    assert "hint: --stage NAME" in err
+    code, out, _ = run(runner, "invoke", str(template), "GET", "/x", "--stage", "prod")
+    assert (code, body_of(out)) == (0, "p")
+
+
+def test_render_refuses_path_parameters_the_route_contradicts(runner: CliRunner) -> None:
+    code, _, err = run(runner, "render", SAM, "--route", "GET /pets/7", "-p", "petId=8")
+    assert code == ExitStatus.USAGE and "path parameter petId=8 contradicts the path" in err
+    code, out, err = run(runner, "render", SAM, "--route", "GET /pets/{petId}?x=1")
+    assert (code, out) == (0, '{"petId": ""}')
+    assert "no value for path parameter petId (give it with -p)" in err
+
+
+def test_routes_refuses_a_handler_for_a_function_the_api_does_not_call(runner: CliRunner) -> None:
+    code, _, err = run(runner, "routes", SAM, "--handler", f"Typo={ROOT / 'samples' / 'handlers' / 'pets.py'}:lookup")
+    assert code == ExitStatus.USAGE and "handler for 'Typo': PetsApi calls no function of that name" in err
+
+
+def test_deep_plain_nesting_is_an_input_error(runner: CliRunner, tmp_path: Path) -> None:
+    body = "[" * 900 + "]" * 900
+    template = tmp_path / "deep.json"
+    template.write_text(
+        '{"Resources": {"A": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": ' + body + "}}}}",
+        encoding="utf-8",
+    )
+    code, _, err = run(runner, "routes", str(template))
+    assert (code, err) == (ExitStatus.INPUT, f"apigw: error: {template}: the definition nests too deeply\n")

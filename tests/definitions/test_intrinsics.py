@@ -166,3 +166,10 @@ def test_growth_and_nesting_are_bounded() -> None:
         nested = {"Fn::Join": ["", [nested]]}
     with pytest.raises(DefinitionError, match="intrinsic functions nest deeper than 64 levels"):
         resolver().resolve(nested, "x")
+
+
+def test_to_json_string_keeps_placeholders_marked_and_refuses_no_value() -> None:
+    result = resolver().resolve({"Fn::ToJsonString": {"host": {"Ref": "Host"}}}, "x")
+    assert result == '{"host":"${Host}"}' and isinstance(result, Unresolved)
+    with pytest.raises(DefinitionError, match="expected a value, got AWS::NoValue"):
+        resolver().resolve({"Fn::ToJsonString": {"Ref": "AWS::NoValue"}}, "x")

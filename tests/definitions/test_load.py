@@ -232,9 +232,9 @@ def test_sam_reads_a_local_definition_uri_and_aws_include(tmp_path: Path) -> Non
     assert [api.name for api in definition.apis] == ["A", "B"]
     assert definition.api("A").binary_media_types == ("image/png",)
     assert [method.route for method in definition.api("B").methods] == ["GET /a"]
-    with pytest.raises(UsageError, match=r"defines several REST APIs \(A, B\); choose one with --api NAME"):
+    with pytest.raises(UsageError, match=r"defines several REST APIs \(A, B\); name the one to use"):
         definition.api(None)
-    with pytest.raises(UsageError, match=r"--api 'C': .* has no such REST API \(its APIs: A, B\)"):
+    with pytest.raises(UsageError, match=r"has no REST API named 'C' \(its APIs: A, B\)"):
         definition.api("C")
 
 
@@ -290,11 +290,11 @@ def test_an_integration_response_without_a_method_response_loads_with_a_warning(
 
 
 def test_parameters_are_for_templates_only(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="is an OpenAPI document; parameters are for CloudFormation templates"):
+    with pytest.raises(UsageError, match="is an OpenAPI document; parameter values are for CloudFormation templates"):
         load_definition(str(API / "openapi.yaml"), {"X": "1"})
     with pytest.raises(
         UsageError,
-        match=r"--param Nope: .* has no such parameter or resource \(its parameters: BackendUrl, StageName\)",
+        match=r"has no parameter or resource 'Nope' to give a value to \(its parameters: BackendUrl, StageName\)",
     ):
         load_definition(str(API / "template.yaml"), {"Nope": "1"})
 

@@ -13,8 +13,9 @@ from apigw_cli.definitions.handlers import HandlerMap
 from apigw_cli.definitions.integration import integration_from_mapping
 from apigw_cli.definitions.load import load_definition
 from apigw_cli.errors import UsageError
-from apigw_cli.invoke import InvokeOptions, invoke_route
+from apigw_cli.invoke import InvokeOptions
 from apigw_cli.models import Request
+from apigw_cli.routing import invoke_route
 from apigw_cli.vtl.context import Identity
 from tests.helpers import ROOT
 
@@ -86,7 +87,7 @@ def test_no_resource_at_all() -> None:
 
 
 def invoke(api: Api, method: str, path: str, handlers: HandlerMap | None = None) -> tuple[int, str, list[str]]:
-    request = routed_request(Request(), method, path, api.stage(None))
+    request = api.routed(Request(), method, path, None)
     result = invoke_route(api, request, InvokeOptions(identity=Identity.deterministic(), frozen_clock=True), handlers)
     return result.response.status, result.response.body, result.log
 
@@ -176,14 +177,12 @@ def test_a_uri_holding_a_value_only_aws_knows_asks_for_it(tmp_path: Path) -> Non
         "          /x: {get: {x-amazon-apigateway-integration: {type: http_proxy, uri: !Sub 'http://${Backend}/x'}}}\n"
     )
     api = load_definition(str(tmp_path / "t.yaml")).api(None)
-    with pytest.raises(
-        UsageError, match=r"holds \$\{Backend\}, which the template leaves to AWS; give --param Backend=VALUE"
-    ):
+    with pytest.raises(UsageError, match=r"holds \$\{Backend\}, which the template leaves to AWS; give its value"):
         invoke(api, "GET", "/x")
 
 
 def test_a_handler_for_a_function_the_api_does_not_call_is_refused() -> None:
     sam = load_definition(str(API / "template.yaml")).api(None)
     handlers = HandlerMap.parse([f"Nope={ROOT / 'samples' / 'handlers' / 'pets.py'}:lookup"], Path.cwd())
-    with pytest.raises(UsageError, match=r"--handler Nope=\.\.\.: PetsApi calls no function of that name"):
+    with pytest.raises(UsageError, match=r"handler for 'Nope': PetsApi calls no function of that name"):
         invoke(sam, "GET", "/pets/7", handlers)
