@@ -11,6 +11,7 @@ import typer
 from apigw_cli.cli.inputs import RequestInputs, request_options
 from apigw_cli.cli.options import (
     ApiOption,
+    HandlerOption,
     JsonOption,
     ParamOption,
     TracebackOption,
@@ -111,16 +112,7 @@ def invoke(
             "--response-template", metavar="FILE", help="The default integration response's application/json template."
         ),
     ] = None,
-    handler: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--handler",
-            metavar="[NAME=]FILE.py:FUNCTION",
-            help="The Lambda handler to run (or module:function). With a DEFINITION: NAME=FILE.py:FUNCTION for the "
-            "function NAME (name, ARN or logical id), or a YAML file mapping names to handlers (repeatable).",
-            rich_help_panel=BACKEND,
-        ),
-    ] = None,
+    handler: HandlerOption = None,
     lambda_endpoint: Annotated[
         str | None,
         typer.Option(

@@ -205,13 +205,14 @@ ParamOption = Annotated[
         rich_help_panel=DEFINITION,
     ),
 ]
-DefinitionHandlerOption = Annotated[
+HandlerOption = Annotated[
     list[str] | None,
     typer.Option(
         "--handler",
         metavar="[NAME=]FILE.py:FUNCTION",
-        help="Local code for the definition's Lambda functions: NAME=FILE.py:FUNCTION (NAME: function name, "
-        "ARN or logical id), FILE.py:FUNCTION for all, or a YAML file mapping names to handlers (repeatable).",
+        help="The local code of Lambda functions: FILE.py:FUNCTION (or module:function) for every function; with "
+        "a DEFINITION also NAME=FILE.py:FUNCTION for the function NAME (name, ARN or logical id) or a YAML file "
+        "mapping names to handlers (repeatable).",
         rich_help_panel=DEFINITION,
     ),
 ]

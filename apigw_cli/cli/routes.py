@@ -8,7 +8,7 @@ import typer
 
 from apigw_cli.cli.options import (
     ApiOption,
-    DefinitionHandlerOption,
+    HandlerOption,
     JsonOption,
     ParamOption,
     TracebackOption,
@@ -36,7 +36,7 @@ def routes(
     ],
     api: ApiOption = None,
     param: ParamOption = None,
-    handler: DefinitionHandlerOption = None,
+    handler: HandlerOption = None,
     json_output: JsonOption = False,
     traceback: TracebackOption = False,
 ) -> None:
