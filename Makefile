@@ -24,6 +24,8 @@ typecheck: install
 test: lint typecheck
 	$(BIN)/pytest -q
 	$(BIN)/apigw test templates samples
+	$(BIN)/apigw lint --strict templates samples/api
+	$(BIN)/apigw check --strict samples/api/openapi.yaml
 
 cov: install
 	$(BIN)/python -m pip install --quiet coverage

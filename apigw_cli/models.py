@@ -147,6 +147,8 @@ class RenderResult:
     response_override: dict[str, Any]
     #: Places where the render did something easy to miss (``name:line:column: message``).
     warnings: list[str] = field(default_factory=list)
+    #: The same, as (rule, line, column, message), for ``apigw lint``.
+    warning_places: list[tuple[str, int, int, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` document, keys in a fixed order."""

@@ -18,6 +18,8 @@ from apigw_cli.errors import ApigwError, InputError
 
 if TYPE_CHECKING:
     from apigw_cli.definitions.routes import Route, RouteTable
+    from apigw_cli.lint.check import CheckReport
+    from apigw_cli.lint.report import LintReport
     from apigw_cli.models import DiffResult, Response
     from apigw_cli.runner import CaseResult, TestReport
 
@@ -211,6 +213,51 @@ def write_table(header: list[str], rows: list[list[str]], streams: Streams | Non
         return "  ".join([*(cell.ljust(width) for cell, width in zip(cells, widths, strict=False)), cells[-1]]).rstrip()
 
     write_styled([(line(header), "bold"), *((line(row), "") for row in rows)], streams or Streams())
+
+
+_LEVEL_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def write_lint_report(report: LintReport, streams: Streams | None = None) -> None:
+    """``apigw lint``: a line per finding (``file:line:column: level rule: message``), then
+    the summary."""
+    lines = [
+        (f"{finding.source}:{finding.line}:{finding.column}: {finding.level} {finding.rule}: {finding.message}",
+         _LEVEL_STYLES[finding.level])
+        for finding in report.findings
+    ]  # fmt: skip
+    lines.append((report.summary, "bold"))
+    write_styled(lines, streams or Streams())
+
+
+def write_check_report(report: CheckReport, streams: Streams | None = None) -> None:
+    """``apigw check``: a line per method, then the findings and the summary."""
+    streams = streams or Streams()
+    rows = [
+        [audit.method.http_method, audit.method.resource,
+         audit.method.integration.type if audit.method.integration else "none", str(audit.templates),
+         str(audit.count("error")), str(audit.count("warning")), str(audit.count("info")),
+         "ok" if not audit.count("error") else "FAIL"]
+        for audit in report.audits
+    ]  # fmt: skip
+    write_table(["METHOD", "RESOURCE", "TYPE", "TEMPLATES", "ERRORS", "WARNINGS", "NOTES", "RESULT"], rows, streams)
+    lines = [
+        (f"{finding.source}:{finding.line}:{finding.column}: {finding.level} {finding.rule}: {finding.message}",
+         _LEVEL_STYLES[finding.level])
+        for audit in report.audits
+        for finding in audit.findings
+    ]  # fmt: skip
+    lines.append((f"{report.api}: {report.summary}", "bold"))
+    write_styled(lines, streams)
+
+
+def write_file(path: str, text: str) -> None:
+    """Write a report file (``--junit``)."""
+    try:
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the file: {exc.strerror}") from None
 
 
 def write_routes(table: RouteTable, streams: Streams | None = None) -> None:

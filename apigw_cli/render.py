@@ -101,6 +101,7 @@ def render_in_scope(
         request_override=to_json_safe(scope.request_override),
         response_override=to_json_safe(scope.response_override),
         warnings=[f"{template.name}:{warning}" for warning in outcome.warnings],
+        warning_places=[(item.rule, item.line, item.column, item.message) for item in outcome.warnings],
     )
 
 

@@ -104,3 +104,10 @@ def test_every_help_example_runs(example: str, tmp_path: Path) -> None:
 
 def test_the_help_has_examples() -> None:
     assert len(help_examples()) >= 16
+
+
+def test_the_lint_rules_table_lists_every_rule() -> None:
+    from apigw_cli.lint.rules import RULES
+
+    documented = re.findall(r"^\| `([a-z0-9-]+)` \| (error|warning|info) \|", README, re.M)
+    assert documented == [(rule.id, rule.level) for rule in RULES.values()]

@@ -27,8 +27,8 @@ EXIT_CODES_HELP = "\n".join(
             (ExitStatus.OK, "success"),
             (
                 ExitStatus.DIFFERENT,
-                "a check failed: diff found differences, a test case failed, --check-json, --fail-on-status, "
-                "--fail-on-fault",
+                "a check failed: diff found differences, a test case failed, lint or check found errors, "
+                "--check-json, --fail-on-status, --fail-on-fault",
             ),
             (ExitStatus.USAGE, "bad usage: options or arguments"),
             (ExitStatus.INPUT, "a file could not be read or parsed, or the output written"),
@@ -126,9 +126,9 @@ def _root(
 
 
 def _register() -> None:
-    from apigw_cli.cli import diff, invoke, render, routes, soap, templates, test
+    from apigw_cli.cli import check, diff, invoke, lint, render, routes, soap, templates, test
 
-    for command in (render, diff, test, invoke, routes, soap, templates):
+    for command in (render, diff, test, lint, check, invoke, routes, soap, templates):
         command.register(app)
 
 

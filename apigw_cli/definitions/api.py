@@ -22,6 +22,16 @@ HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", ANY)
 PATH_PARAMETER = re.compile(r"\{([a-zA-Z0-9._$-]+)(\+?)\}")
 
 
+@dataclass(frozen=True)
+class Body:
+    """A body a definition describes (for ``apigw check``): its JSON Schema, ``$ref``s
+    inlined, and its example when it gives one."""
+
+    schema: dict[str, Any] | None = None
+    example: Any = None
+    has_example: bool = False
+
+
 @dataclass
 class Method:
     """One method of a resource, e.g. ``GET /pets/{petId}``."""
@@ -37,6 +47,9 @@ class Method:
     #: Declared method responses: status → header names; ``None`` when the definition declares
     #: none (nothing is then checked).
     method_responses: dict[int, frozenset[str]] | None = None
+    #: The request bodies it accepts, by content type, and its responses' bodies by status.
+    request_bodies: dict[str, Body] = field(default_factory=dict)
+    response_bodies: dict[int, dict[str, Body]] = field(default_factory=dict)
 
     @property
     def route(self) -> str:

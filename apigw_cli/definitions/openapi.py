@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from apigw_cli.definitions.api import ANY, Api, Method, check_resource_path, mapping_at
+from apigw_cli.definitions.api import ANY, Api, Body, Method, check_resource_path, mapping_at
 from apigw_cli.definitions.integration import integration_from_mapping
 from apigw_cli.documents import kind_of
 from apigw_cli.errors import DefinitionError
@@ -99,7 +99,80 @@ class _Reader:
             source=f"{self.source}: {where}",
             request_parameters=parameters,
             method_responses=self.responses(operation.get("responses"), f"{where}.responses"),
+            request_bodies=self.request_bodies(operation, where),
+            response_bodies=self.response_bodies(operation, where),
         )
+
+    # -- bodies, for apigw check ------------------------------------------------------------
+
+    def request_bodies(self, operation: dict[str, Any], where: str) -> dict[str, Body]:
+        """OpenAPI 3's ``requestBody.content``, or 2.0's ``in: body`` parameter for each type
+        the operation consumes."""
+        if "requestBody" in operation:
+            body = self.mapping(self.deref(operation["requestBody"], f"{where}.requestBody"), f"{where}.requestBody")
+            return self.content(body.get("content"), f"{where}.requestBody.content")
+        for index, item in enumerate(operation.get("parameters") or []):
+            item = self.deref(item, f"{where}.parameters[{index}]")
+            if isinstance(item, dict) and item.get("in") == "body":
+                schema = self.schema(item.get("schema"), f"{where}.parameters[{index}].schema")
+                example = item.get("x-example", (schema or {}).get("example"))
+                has_example = "x-example" in item or "example" in (schema or {})
+                types = operation.get("consumes") or self.document.get("consumes") or ["application/json"]
+                return {str(kind): Body(schema, example, has_example) for kind in types}
+        return {}
+
+    def response_bodies(self, operation: dict[str, Any], where: str) -> dict[int, dict[str, Body]]:
+        bodies: dict[int, dict[str, Body]] = {}
+        for status, response in self.mapping(operation.get("responses"), f"{where}.responses").items():
+            if not re.fullmatch(r"[1-5][0-9][0-9]", str(status)):
+                continue
+            key = f"{where}.responses.{status}"
+            response = self.mapping(self.deref(response, key), key)
+            if "content" in response:
+                bodies[int(status)] = self.content(response.get("content"), f"{key}.content")
+            elif "schema" in response:
+                schema = self.schema(response["schema"], f"{key}.schema")
+                examples: dict[str, Any] = self.mapping(response.get("examples"), f"{key}.examples")
+                types = operation.get("produces") or self.document.get("produces") or ["application/json"]
+                bodies[int(status)] = {str(kind): Body(schema, examples.get(kind), kind in examples) for kind in types}
+        return bodies
+
+    def content(self, value: Any, where: str) -> dict[str, Body]:
+        bodies = {}
+        for kind, media in self.mapping(value, where).items():
+            media = self.mapping(media, f"{where}.{kind}")
+            schema = self.schema(media.get("schema"), f"{where}.{kind}.schema")
+            if "example" in media:
+                bodies[str(kind)] = Body(schema, media["example"], True)
+                continue
+            examples = [self.deref(item, where) for item in self.mapping(media.get("examples"), where).values()]
+            first = next((item for item in examples if isinstance(item, dict) and "value" in item), None)
+            if first is not None:
+                bodies[str(kind)] = Body(schema, first["value"], True)
+            else:
+                bodies[str(kind)] = Body(schema, (schema or {}).get("example"), "example" in (schema or {}))
+        return bodies
+
+    def schema(self, value: Any, where: str, depth: int = 0, seen: tuple[str, ...] = ()) -> dict[str, Any] | None:
+        """A schema with its ``$ref``s inlined (a cycle is cut to ``{}``)."""
+        if not isinstance(value, dict):
+            return None
+        if "$ref" in value:
+            reference = str(value["$ref"])
+            if reference in seen or depth > _MAX_REF_DEPTH:
+                return {}
+            return self.schema(self.deref(value, where), where, depth + 1, (*seen, reference))
+        inlined: dict[str, Any] = {}
+        for key, item in value.items():
+            if key in ("properties", "patternProperties", "definitions") and isinstance(item, dict):
+                inlined[key] = {name: self.schema(child, where, depth + 1, seen) or {} for name, child in item.items()}
+            elif key in ("items", "additionalProperties", "not") and isinstance(item, dict):
+                inlined[key] = self.schema(item, where, depth + 1, seen) or {}
+            elif key in ("allOf", "anyOf", "oneOf") and isinstance(item, list):
+                inlined[key] = [self.schema(child, where, depth + 1, seen) or {} for child in item]
+            else:
+                inlined[key] = item
+        return inlined
 
     def parameters(self, value: Any, where: str) -> dict[str, bool]:
         """``method.request.LOCATION.NAME`` → required, for path, query and header parameters."""

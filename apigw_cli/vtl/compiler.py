@@ -82,9 +82,9 @@ class Compiler:
             kind = RenderLimitExceeded
         raise kind(str(exc), name=self.name, line=line, column=column, source_line=text) from exc
 
-    def warning(self, offset: int, message: str) -> RenderWarning:
+    def warning(self, offset: int, message: str, rule: str) -> RenderWarning:
         line, column, _ = position(self.source, offset)
-        return RenderWarning(line, column, message)
+        return RenderWarning(line, column, message, rule)
 
     def guarded(self, offset: int, run: Run) -> Run:
         """Give a statement's limit errors this statement's position."""
@@ -145,6 +145,11 @@ class Compiler:
     def output(self, reference: nodes.Reference) -> Run:
         evaluate = self.reference(reference)
         offset = reference.offset
+        identity_hash = self.warning(
+            offset,
+            "a Java array prints its type and identity hash; apigw prints a fixed one, AWS a different one each time",
+            "engine-difference",
+        )
 
         def run_output(state: RenderState) -> None:
             value = evaluate(state)
@@ -156,6 +161,8 @@ class Compiler:
                 except LimitReached as exc:
                     self.error(offset, exc)
             elif value is not None:
+                if isinstance(value, JavaArray):
+                    state.warn(identity_hash)
                 state.out.write(to_output_text(value))
 
         return run_output
@@ -192,6 +199,7 @@ class Compiler:
         truncated = self.warning(
             statement.offset,
             f"#foreach stopped after {MAX_FOREACH_ITERATIONS:,} items, API Gateway's limit; the rest were not rendered",
+            "foreach-limit-reached",
         )
         offset = statement.offset
 
@@ -200,7 +208,13 @@ class Compiler:
             items = _iteration_items(collection)
             if items is None:
                 if collection is not None:
-                    state.warn(self.warning(offset, f"#foreach cannot iterate over a {java_type_name(collection)}"))
+                    state.warn(
+                        self.warning(
+                            offset,
+                            f"#foreach cannot iterate over a {java_type_name(collection)}",
+                            "foreach-not-iterable",
+                        )
+                    )
                 return
             saved = [state.raw(name) for name in saved_names]
             scope = ForeachScope(len(items), saved[1])
@@ -477,7 +491,7 @@ class Compiler:
             try:
                 return access(state, value)
             except UnknownMember as exc:
-                state.warn(self.warning(offset, f"{exc}; API Gateway returns null here"))
+                state.warn(self.warning(offset, f"{exc}; API Gateway returns null here", "null-member"))
                 return None
             except (JavaException, SandboxRefusal, LimitReached) as exc:
                 self.error(offset, exc)

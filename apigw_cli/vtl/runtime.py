@@ -41,6 +41,8 @@ class RenderWarning:
     line: int
     column: int
     message: str
+    #: Which kind it is: the ``apigw lint`` rule that reports it.
+    rule: str = ""
 
     def __str__(self) -> str:
         return f"{self.line}:{self.column}: {self.message}"

@@ -1,0 +1,1 @@
+"""Linting mapping templates (``apigw lint``) and auditing whole API definitions (``apigw check``)."""
