@@ -12,12 +12,14 @@ Intrinsic functions are worked out by :mod:`apigw_cli.definitions.intrinsics`.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from apigw_cli.definitions.api import (
     HTTP_METHODS,
     Api,
+    Body,
     LocalFunction,
     Method,
     Stage,
@@ -209,9 +211,50 @@ class _Template:
                     source=f"{self.source}: Resources.{logical_id}",
                     request_parameters=self.declared(properties.get("RequestParameters"), f"{where}.RequestParameters"),
                     method_responses=self.method_responses(properties.get("MethodResponses"), where),
+                    request_bodies=self.models(properties.get("RequestModels"), api_id, f"{where}.RequestModels"),
+                    response_bodies=self.response_models(properties.get("MethodResponses"), api_id, where),
                 )
             )
         return methods
+
+    def response_models(self, value: Any, api_id: str, where: str) -> dict[int, dict[str, Body]]:
+        """Each method response's ``ResponseModels``, by status."""
+        bodies = {}
+        for index, item in enumerate(self.sequence(value or [], where)):
+            item = self.mapping(item, f"{where}.MethodResponses[{index}]")
+            models = self.models(item.get("ResponseModels"), api_id, f"{where}.MethodResponses[{index}].ResponseModels")
+            status = str(self.resolve(item.get("StatusCode", ""), where))
+            if models and status.isdigit():
+                bodies[int(status)] = models
+        return bodies
+
+    def models(self, value: Any, api_id: str, where: str) -> dict[str, Body]:
+        """Content type → the schema of the ``AWS::ApiGateway::Model`` named (by ``!Ref`` or by
+        its ``Name``); API Gateway's built-in ``Empty`` and ``Error`` models check nothing."""
+        bodies = {}
+        for kind, reference in self.mapping(value, where).items():
+            name = _reference(reference)
+            schema = (
+                self.model_schema(name, api_id, f"{where}.{kind}") if name not in (None, "Empty", "Error") else None
+            )
+            bodies[str(kind)] = Body(schema)
+        return bodies
+
+    def model_schema(self, name: str | None, api_id: str, where: str) -> dict[str, Any] | None:
+        for logical_id in self.of_type("AWS::ApiGateway::Model"):
+            properties = self.properties(logical_id)
+            if logical_id != name and self.resolve(properties.get("Name"), where) != name:
+                continue
+            schema = self.resolve(properties.get("Schema"), f"Resources.{logical_id}.Properties.Schema")
+            if isinstance(schema, str):  # CloudFormation takes the schema as JSON text too
+                try:
+                    schema = json.loads(schema)
+                except ValueError:
+                    raise DefinitionError(
+                        f"{self.source}: Resources.{logical_id}.Properties.Schema: not JSON"
+                    ) from None
+            return schema if isinstance(schema, dict) else None
+        raise DefinitionError(f"{self.source}: {where}: no AWS::ApiGateway::Model named {name!r}")
 
     def resource_path(self, reference: Any, api_id: str, where: str, depth: int = 0) -> str:
         """The path of the resource ``reference`` names: the API's root, or a chain of
@@ -269,12 +312,14 @@ class _Template:
         if value is None:
             return None
         responses = {}
-        for index, item in enumerate(self.sequence(self.resolve(value, f"{where}.MethodResponses"), where)):
+        for index, item in enumerate(self.sequence(value, where)):  # models stay references (response_models)
             item = self.mapping(item, f"{where}.MethodResponses[{index}]")
-            status = str(item.get("StatusCode", ""))
+            status = str(self.resolve(item.get("StatusCode", ""), f"{where}.MethodResponses[{index}].StatusCode"))
             if not status.isdigit():
                 raise DefinitionError(f"{self.source}: {where}.MethodResponses[{index}].StatusCode: expected a status")
-            parameters = self.mapping(item.get("ResponseParameters"), f"{where}.MethodResponses[{index}]")
+            parameters = self.mapping(
+                self.resolve(item.get("ResponseParameters"), where), f"{where}.MethodResponses[{index}]"
+            )
             responses[int(status)] = frozenset(str(name).removeprefix("method.response.header.") for name in parameters)
         return responses
 

@@ -122,3 +122,21 @@ def test_a_failing_audit_exits_1_and_fails_its_junit_case(tmp_path: Path) -> Non
     assert "error mock-status: the output has no integer statusCode" in result.stdout
     failure = ElementTree.parse(tmp_path / "j.xml").getroot().find("testsuite/testcase/failure")
     assert failure is not None and "mock-status" in (failure.text or "")
+
+
+def test_cloudformation_models_are_checked(tmp_path: Path) -> None:
+    template = (
+        "Resources:\n  Api: {Type: AWS::ApiGateway::RestApi, Properties: {Name: x}}\n"
+        "  PetModel:\n    Type: AWS::ApiGateway::Model\n    Properties:\n      RestApiId: !Ref Api\n"
+        "      Name: Pet\n      Schema: '{\"type\": \"object\", \"required\": [\"id\"], "
+        "\"properties\": {\"id\": {\"type\": \"integer\"}}}'\n"
+        "  M:\n    Type: AWS::ApiGateway::Method\n    Properties:\n      RestApiId: !Ref Api\n"
+        "      ResourceId: !GetAtt Api.RootResourceId\n      HttpMethod: GET\n      Integration:\n        Type: MOCK\n"
+        "        RequestTemplates: {application/json: '{\"statusCode\": 200}'}\n"
+        "        IntegrationResponses: [{StatusCode: '200', ResponseTemplates: {application/json: '{\"id\": %s}'}}]\n"
+        "      MethodResponses: [{StatusCode: '200', ResponseModels: {application/json: %s}}]\n"
+    )  # fmt: skip
+    assert "model-mismatch" in audit(tmp_path, template % ('"x"', "!Ref PetModel"))
+    assert "model-mismatch" in audit(tmp_path, template % ('"x"', "Pet"))  # by its Name
+    assert "model-mismatch" not in audit(tmp_path, template % ("7", "!Ref PetModel"))
+    assert "model-mismatch" not in audit(tmp_path, template % ('"x"', "Empty"))  # API Gateway's own, no check
