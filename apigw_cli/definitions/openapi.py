@@ -44,6 +44,8 @@ class _Reader:
     def __init__(self, document: dict[str, Any], source: str) -> None:
         self.document = document
         self.source = source
+        #: Inlined schemas by ``$ref``.
+        self.schemas: dict[str, dict[str, Any] | None] = {}
 
     def api(self, name: str | None) -> Api:
         info = self.mapping(self.document.get("info"), "info")
@@ -161,7 +163,9 @@ class _Reader:
             reference = str(value["$ref"])
             if reference in seen or depth > _MAX_REF_DEPTH:
                 return {}
-            return self.schema(self.deref(value, where), where, depth + 1, (*seen, reference))
+            if reference not in self.schemas:  # shared references are inlined once, not once per use
+                self.schemas[reference] = self.schema(self.deref(value, where), where, depth + 1, (*seen, reference))
+            return self.schemas[reference]
         inlined: dict[str, Any] = {}
         for key, item in value.items():
             if key in ("properties", "patternProperties", "definitions") and isinstance(item, dict):

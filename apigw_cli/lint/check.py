@@ -19,20 +19,24 @@ from apigw_cli.errors import ApigwError
 from apigw_cli.integrations.aws import calls_lambda
 from apigw_cli.integrations.mock import mock_status
 from apigw_cli.invoke import InvokeOptions, invoke
-from apigw_cli.lint.dynamic import output_problem
+from apigw_cli.lint.dynamic import Sample
 from apigw_cli.lint.report import Finding
 from apigw_cli.lint.rules import ERROR, WARNING
 from apigw_cli.lint.targets import Linter, LintOptions
 from apigw_cli.models import Request, Response
 from apigw_cli.render import render_template
+from apigw_cli.soap.envelope import NOT_IN_XML
 from apigw_cli.vtl.context import Identity
 from apigw_cli.vtl.engine import compile_template
 
 #: Patterns that match any text: every later pattern of a Lambda integration is shadowed.
 _MATCHES_ANYTHING = re.compile(r"\.\*|\(\.\|\\n\)\*|\(\\n\|\.\)\*|\[\\s\\S\]\*|\(\?s\)\.\*")
 _STATUSES = [str(code) for code in range(100, 600)]
-#: How deep a generated payload goes into nested schemas.
+#: How deep a generated payload goes into nested schemas, and how long its texts and lists get.
 _MAX_SAMPLE_DEPTH = 8
+_MAX_SAMPLE_LENGTH = 1000
+#: Characters XML cannot carry, left out of the JUnit report.
+_XML_UNSAFE = re.compile(NOT_IN_XML)
 
 
 @dataclass
@@ -81,7 +85,7 @@ class CheckReport:
         failing = (ERROR, WARNING) if strict else (ERROR,)
         cases = []
         for audit in self.audits:
-            name = quoteattr(f"{audit.method.http_method} {audit.method.resource}")
+            name = quoteattr(_XML_UNSAFE.sub("", f"{audit.method.http_method} {audit.method.resource}"))
             problems = [finding for finding in audit.findings if finding.level in failing]
             if not problems:
                 cases.append(f"    <testcase classname={quoteattr(self.api)} name={name}/>")
@@ -153,27 +157,29 @@ class _Audit:
                 self.add("passthrough-415", integration.source, message)
 
     def request_templates(self, integration: Integration) -> None:
+        """Each request template, linted and rendered against the example of its type; the
+        output of a MOCK's or a Lambda's template must be JSON."""
+        lambda_or_mock = integration.type == "MOCK" or (integration.type == "AWS" and calls_lambda(integration.uri))
         for kind, template in integration.request_templates.items():
             self.result.templates += 1
-            self.result.findings += self.linter.template(template.text, template.name, content_type=None, samples=None)
             request = self.request(kind)
+            sample = Sample(request, None, f"the {kind} example")
+            expected = "application/json" if lambda_or_mock else None
+            self.result.findings += self.linter.template(
+                template.text, template.name, content_type=expected, samples=[sample]
+            )
+            if integration.type != "MOCK":
+                continue
             try:
                 output = render_template(
                     compile_template(template.text, template.name), request, identity=Identity.deterministic()
                 ).output
-            except ApigwError as error:
-                self.add("render-error", template.name, f"{error.message} (with the {kind} example)")
-                continue
-            if integration.type == "MOCK":
-                if mock_status(output) is None:
-                    self.add("mock-status", template.name, "the output has no integer statusCode: AWS answers 500")
-                else:
-                    self.mock_response(integration, request)
-                continue
-            expected = "application/json" if integration.type == "AWS" and calls_lambda(integration.uri) else None
-            problem = output_problem(output, expected)
-            if problem is not None:
-                self.add(problem[0], template.name, f"{problem[1]} (with the {kind} example)")
+            except ApigwError:
+                continue  # reported by the lint above
+            if mock_status(output) is None:
+                self.add("mock-status", template.name, "the output has no integer statusCode: AWS answers 500")
+            else:
+                self.mock_response(integration, request)
 
     def request(self, kind: str) -> Request:
         """The method request of the example: its body (or one made from the schema), path
@@ -203,45 +209,15 @@ class _Audit:
     # -- response side -----------------------------------------------------------------------
 
     def response_templates(self, integration: Integration) -> None:
-        if integration.type == "MOCK":
-            for response in integration.responses:
-                for template in response.templates.values():
-                    self.result.templates += 1
-                    self.result.findings += self.linter.template(
-                        template.text, template.name, content_type=None, samples=None
-                    )
-            return
+        """Response templates are linted with their content type. Only a MOCK runs them (whole,
+        above): for a backend, nothing in a definition says what it answers (a method
+        response's model describes the template's output, not its input)."""
         for response in integration.responses:
             for kind, template in response.templates.items():
                 self.result.templates += 1
                 self.result.findings += self.linter.template(
-                    template.text, template.name, content_type=None, samples=None
+                    template.text, template.name, content_type=kind, samples=None
                 )
-                backend = self.backend(response, kind)
-                if backend is None:  # nothing says what the backend answers: the template is only linted
-                    continue
-                try:
-                    rendered = render_template(
-                        compile_template(template.text, template.name), self.request("application/json"),
-                        response=backend, identity=Identity.deterministic(),
-                    )  # fmt: skip
-                except ApigwError as error:
-                    self.add("render-error", template.name, f"{error.message} (with the {response.status} example)")
-                    continue
-                problem = output_problem(rendered.output, kind)
-                if problem is not None:
-                    self.add(problem[0], template.name, f"{problem[1]} (with the {response.status} example)")
-                    continue
-                self.validate(response.status, Response(response.status, {"Content-Type": [kind]}, rendered.output),
-                              template.name)  # fmt: skip
-
-    def backend(self, response: IntegrationResponse, kind: str) -> Response | None:
-        """What the backend answers, for want of a recording: the method response's example,
-        or a payload made from its model; ``None`` when the definition says nothing."""
-        body_spec = self.method.response_bodies.get(response.status, {}).get(kind)
-        if body_spec is None or not (body_spec.has_example or body_spec.schema):
-            return None
-        return Response(response.status, {"Content-Type": ["application/json"]}, json.dumps(_example_of(body_spec)))
 
     def validate(self, status: int, response: Response, source: str) -> None:
         """The method response against the model the definition gives for its status and type."""
@@ -355,10 +331,13 @@ def sample_of(schema: dict[str, Any], depth: int) -> Any:
         }
     if kind == "array":
         items = schema.get("items")
-        return [sample_of(items if isinstance(items, dict) else {}, depth + 1)] if depth < _MAX_SAMPLE_DEPTH else []
+        count = _bounded(schema.get("minItems"), 1)
+        item = sample_of(items if isinstance(items, dict) else {}, depth + 1)
+        return [item] * count if depth < _MAX_SAMPLE_DEPTH else []
     if kind in ("integer", "number"):
         minimum = schema.get("minimum", 0)
-        return minimum if isinstance(minimum, int | float) else 0
+        value = minimum if isinstance(minimum, int | float) and not isinstance(minimum, bool) else 0
+        return value + 1 if schema.get("exclusiveMinimum") is True else value
     if kind == "boolean":
         return True
     if kind == "null":
@@ -367,9 +346,15 @@ def sample_of(schema: dict[str, Any], depth: int) -> Any:
         formats = {"date-time": "2026-01-01T00:00:00Z", "date": "2026-01-01", "email": "user@example.com",
                    "uuid": "c0ffee00-1234-4abc-8def-0123456789ab", "uri": "https://example.com/"}  # fmt: skip
         text = formats.get(str(schema.get("format")), "string")
-        minimum = schema.get("minLength", 0)
-        return text.ljust(minimum, "x") if isinstance(minimum, int) else text
+        text = text.ljust(_bounded(schema.get("minLength"), 0), "x")
+        maximum = schema.get("maxLength")
+        return text[:maximum] if isinstance(maximum, int) and maximum >= 0 else text
     return {}
+
+
+def _bounded(value: Any, default: int) -> int:
+    """A schema's count (``minItems``, ``minLength``), at most :data:`_MAX_SAMPLE_LENGTH`."""
+    return min(value, _MAX_SAMPLE_LENGTH) if isinstance(value, int) and value >= 0 else default
 
 
 def _text_of(example: Any, kind: str) -> str:

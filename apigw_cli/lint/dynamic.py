@@ -31,10 +31,10 @@ def dynamic_findings(text: str, source: str, samples: list[Sample], content_type
     """Findings of rendering ``text`` against each sample; ``content_type`` is what the
     output must parse as (``None``: what it looks like)."""
     findings: list[Finding] = []
-    template = compile_template(text, source)
     for sample in samples:
         where = f" (with {sample.label})"
         try:
+            template = compile_template(text, source)
             result = render_template(
                 template, sample.request, response=sample.response, identity=Identity.deterministic()
             )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,8 @@ from apigw_cli import __version__
 from apigw_cli.lint.rules import ERROR, RULES, WARNING
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: Characters SARIF uris may not hold as they are.
+_URI_UNSAFE = re.compile(r"[^A-Za-z0-9._~/!$&'()*+,;=:@%-]")
 _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
@@ -29,7 +32,13 @@ class Finding:
     @property
     def file(self) -> str:
         """The file alone (a definition's path for a template kept inside it)."""
-        return self.source.split("[", 1)[0]
+        return self.source.split("[", 1)[0].split(": ", 1)[0]
+
+    @property
+    def embedded(self) -> bool:
+        """Whether the finding is in a template kept inside a definition (its line and column
+        then count from the template's start, not the file's)."""
+        return self.source != self.file
 
     def to_json(self) -> dict[str, Any]:
         return {"rule": self.rule, "level": self.level, "source": self.source, "line": self.line,
@@ -78,15 +87,8 @@ class LintReport:
                 "ruleId": finding.rule,
                 "ruleIndex": used.index(finding.rule),
                 "level": _SARIF_LEVELS[finding.level],
-                "message": {"text": finding.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": finding.file},
-                            "region": {"startLine": finding.line, "startColumn": finding.column},
-                        }
-                    }
-                ],
+                "message": {"text": _sarif_message(finding)},
+                "locations": [_sarif_location(finding)],
             }
             for finding in self.findings
         ]
@@ -97,3 +99,23 @@ class LintReport:
                 {"tool": {"driver": {"name": "apigw", "version": __version__, "rules": rules}}, "results": results}
             ],
         }
+
+
+def _sarif_message(finding: Finding) -> str:
+    if not finding.embedded:
+        return finding.message
+    template = finding.source[len(finding.file) :].removeprefix(": ")
+    return f"{finding.message} ({template}, template line {finding.line}, column {finding.column})"
+
+
+def _sarif_location(finding: Finding) -> dict[str, Any]:
+    """The file, and the line and column when they are the file's (a template inside a
+    definition names its key in the message instead)."""
+    location: dict[str, Any] = {"artifactLocation": {"uri": _URI_UNSAFE.sub(_percent, finding.file)}}
+    if not finding.embedded:
+        location["region"] = {"startLine": finding.line, "startColumn": finding.column}
+    return {"physicalLocation": location}
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group(0).encode())

@@ -22,6 +22,8 @@ class Rule:
 
 
 _ALL = (
+    Rule("unreadable", ERROR, "static", "a file that cannot be read, or a definition that does not load",
+         "the other files are still linted; this one is not."),
     Rule("syntax-error", ERROR, "static", "the template does not parse",
          "API Gateway refuses to save a template it cannot parse, or fails every call with 500."),
     Rule("json-in-string", ERROR, "static", "$input.json(...) inside a JSON string literal",

@@ -12,15 +12,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from apigw_cli.errors import TemplateError
+from apigw_cli.errors import TemplateError, TemplatePositionError
 from apigw_cli.lint.report import Finding
 from apigw_cli.vtl.parser import parse_template, position
 
 #: ``$name.member(args).member[index]``, with ``$!`` and ``${...}`` forms.
+#: A call's arguments: quoted strings (which may hold parentheses), and nested calls.
+_ARGUMENT = r"""(?:'[^']*'|"[^"]*"|[^()'"]|\((?:'[^']*'|"[^"]*"|[^()'"]|\((?:'[^']*'|"[^"]*"|[^()'"])*\))*\))*"""
 _REFERENCE = re.compile(
-    r"\$!?(\{)?([A-Za-z_][\w-]*)((?:\.[A-Za-z_]\w*(?:\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\))?|\[[^\]]*\])*)(?(1)\})"
+    r"\$!?(\{)?([A-Za-z_][\w-]*)((?:\.[A-Za-z_]\w*(?:\(" + _ARGUMENT + r"\))?|\[[^\]]*\])*)(?(1)\})"
 )
-_DIRECTIVE = re.compile(r"#\{?(if|elseif|foreach|set|macro|define|include|parse|evaluate|break|stop)\}?\s*\(")
+#: Directives and macro calls: their arguments are code, not output.
+_DIRECTIVE = re.compile(r"#\{?([A-Za-z_][\w-]*)\}?\s*\(")
 _LINE_COMMENT = re.compile(r"##[^\n]*")
 _BLOCK_COMMENT = re.compile(r"#\*.*?\*#", re.S)
 _UNPARSED = re.compile(r"#\[\[.*?\]\]#", re.S)
@@ -33,9 +36,11 @@ _PARAMS_NULL = re.compile(
     r"|(?:\$!?\{?null\}?|\bnull)\s*[!=]=\s*\$!?\{?input\.params\("
 )
 #: ``#set($ignore = $map.put(...))``: the idiom for a call made for its effect.
-_SIDE_EFFECT = re.compile(r"\.(put|putAll|add|addAll|remove|removeAll|clear|set)\(")
-_DISABLE = re.compile(r"##\s*apigw:\s*disable=([\w, -]+)")
-_DISABLE_FILE = re.compile(r"##\s*apigw:\s*disable-file=([\w, -]+)")
+_SIDE_EFFECT = re.compile(r"\.(put|putAll|putIfAbsent|add|addAll|remove|removeAll|removeIf|clear|set|replaceAll)\(")
+_DISABLE = re.compile(r"##\s*apigw:\s*disable=([\w-]+(?:\s*,\s*[\w-]+)*)")
+_DISABLE_FILE = re.compile(r"##\s*apigw:\s*disable-file=([\w-]+(?:\s*,\s*[\w-]+)*)")
+#: A whole line that is only a directive (#set...), which writes nothing.
+_DIRECTIVE_LINE = re.compile(r"^[ \t]*#\{?(?:set|if|elseif|else|end|foreach|macro|define)\b[^\n]*$", re.M)
 
 #: What exists on API Gateway's objects (spec §6.3, §6.5).
 INPUT_MEMBERS = frozenset({"body", "json", "params", "path"})
@@ -66,21 +71,26 @@ class _Reference:
     in_string: bool
     #: The last output character before the reference (outside strings), for JSON value position.
     before: str
+    #: How many characters come before the name: ``$``, ``$!``, ``${``, ``$!{``.
+    prefix: int = 1
 
 
 def static_findings(
-    text: str, source: str, context_names: dict[str, object], java_methods: frozenset[str]
+    text: str, source: str, context_names: dict[str, object], content_type: str | None
 ) -> list[Finding]:
     """The static findings of one template. ``context_names`` is ``$context`` as apigw builds
-    it (its keys say which members exist); ``java_methods`` every method apigw's Java types
-    have."""
+    it (its keys say which members exist); ``content_type`` says whether the output is JSON
+    (``None``: what the template's text looks like), for the JSON rules."""
     code = _blank_comments(text)
     try:
         parse_template(text, source)
-    except TemplateError as error:
+    except TemplatePositionError as error:
         if not _UNSUPPORTED.search(code):  # those get their own rule, below
-            line, column = _error_position(error)
-            return [Finding("syntax-error", source, line, column, error.message.split(": ", 1)[-1])]
+            return [Finding("syntax-error", source, error.line, error.column, error.message)]
+    except TemplateError as error:
+        return [Finding("syntax-error", source, 1, 1, error.message)]
+    except RecursionError:
+        return [Finding("syntax-error", source, 1, 1, "the template nests too deeply to read")]
     findings: list[Finding] = []
 
     def add(rule: str, offset: int, message: str) -> None:
@@ -88,8 +98,9 @@ def static_findings(
         findings.append(Finding(rule, source, line, column, message))
 
     references = _references(code)
+    json_output = _writes_json(code, content_type)
     for reference in references:
-        _check_reference(reference, add, context_names, java_methods)
+        _check_reference(reference, add, context_names, json_output)
     for match in _PARAMS_NULL.finditer(code):
         add("params-null", match.start(), '$input.params(...) is never null on AWS (a missing one is "")')
     for match in _FOREACH.finditer(code):
@@ -107,7 +118,7 @@ def static_findings(
 
 
 def _check_reference(
-    reference: _Reference, report: Report, context_names: dict[str, object], java_methods: frozenset[str]
+    reference: _Reference, report: Report, context_names: dict[str, object], json_output: bool
 ) -> None:
     members = _members(reference.chain)
     name, chain = reference.name, reference.chain
@@ -127,18 +138,20 @@ def _check_reference(
         _check_context(reference, members, context_names, report)
     skip = 1 if name in ("input", "util") else 0  # their own members are checked above
     for member, is_call, offset in members[skip:]:
-        if is_call and member not in java_methods:
-            java = PYTHON_METHODS.get(member)
+        if is_call and member in PYTHON_METHODS:
+            java = PYTHON_METHODS[member]
             hint = f"; Java's is {java}" if java else ""
-            report(
-                "unknown-method", reference.start + 1 + len(name) + offset, f".{member}() is not a Java method{hint}"
-            )
+            column_offset = reference.start + reference.prefix + len(name) + offset
+            report("unknown-method", column_offset, f".{member}() is Python's, not a Java method{hint}")
     first = members[0][0] if members else ""
+    if not json_output:
+        return
     if name == "input" and first == "json" and reference.in_string:
         report(
             "json-in-string", reference.start, "$input.json(...) inside quotes: it returns JSON text, quotes included"
         )
-    if name == "util" and first == "escapeJavaScript" and reference.in_string and "replaceAll" not in chain:
+    undone = any(member == "replaceAll" for member, _, _ in members[1:])  # after the call, not inside it
+    if name == "util" and first == "escapeJavaScript" and reference.in_string and not undone:
         report("escape-js-quote", reference.start, "escapeJavaScript's \\' is not a JSON escape; add "
                ".replaceAll(\"\\\\'\", \"'\")")  # fmt: skip
     if reference.before and reference.before in ":[," and _is_text(name, first, chain):
@@ -197,7 +210,7 @@ def _references(code: str) -> list[_Reference]:
     spans: list[tuple[int, int, re.Match[str] | None]] = []
     for dollar in (index for index, char in enumerate(code) if char == "$"):  # nested ones too
         match = _REFERENCE.match(code, dollar)
-        if match is not None:
+        if match is not None and not _escaped(code, dollar):
             spans.append((match.start(), match.end(), match))
     for match in _DIRECTIVE.finditer(code):
         spans.append((match.start(), _closing_parenthesis(code, match.end() - 1), None))
@@ -212,20 +225,38 @@ def _references(code: str) -> list[_Reference]:
             char = code[char_index]
             if char == "\n":
                 in_string = False
-            elif char == '"' and (char_index == 0 or code[char_index - 1] != "\\"):
+            elif char == '"' and not _escaped(code, char_index):
                 in_string = not in_string
             if not char.isspace():
                 before = char
         position_ = max(position_, start)
-        if reference is not None and start > code_until:
+        if reference is not None:
             name, chain = reference.group(2), reference.group(3)
-            found.append(_Reference(start, end, name, chain, in_string, before if not in_string else ""))
-            before = "$"
-        elif reference is not None:  # inside a directive's parentheses: code, not output
-            found.append(_Reference(start, end, reference.group(2), reference.group(3), False, ""))
+            prefix = reference.start(2) - start
+            if start > code_until:
+                found.append(_Reference(start, end, name, chain, in_string, before if not in_string else "", prefix))
+                before = "$"
+            else:  # inside a directive's parentheses or another reference: code, not output
+                found.append(_Reference(start, end, name, chain, False, "", prefix))
         code_until = max(code_until, end - 1)
         position_ = max(position_, end)
     return found
+
+
+def _escaped(code: str, index: int) -> bool:
+    """Whether an odd number of backslashes comes before ``code[index]``."""
+    count = 0
+    while index - count - 1 >= 0 and code[index - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+def _writes_json(code: str, content_type: str | None) -> bool:
+    """Whether the template writes JSON: by content type, else by its first output character."""
+    if content_type is not None:
+        return content_type.split(";", 1)[0].strip().lower().endswith(("/json", "+json"))
+    first = _DIRECTIVE_LINE.sub("", code).lstrip()[:1]
+    return first in ("{", "[", "$")
 
 
 def _closing_parenthesis(code: str, opening: int) -> int:
@@ -265,11 +296,15 @@ def disabled_rules(text: str) -> Callable[[int], set[str]]:
     lines = text.split("\n")
     whole_file = {rule for match in _DISABLE_FILE.finditer(text) for rule in _rule_list(match.group(1))}
 
-    def on(line: int) -> set[str]:
-        match = _DISABLE.search(lines[line - 1]) if 0 < line <= len(lines) else None
-        return _rule_list(match.group(1)) if match else set()
+    def on(line: int, *, alone: bool = False) -> set[str]:
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        match = _DISABLE.search(text)
+        if match is None or (alone and not text.lstrip().startswith("##")):
+            return set()
+        return _rule_list(match.group(1))
 
-    return lambda line: whole_file | on(line) | on(line - 1)
+    # the line above counts only when the comment is alone on it
+    return lambda line: whole_file | on(line) | on(line - 1, alone=True)
 
 
 def _rule_list(text: str) -> set[str]:
@@ -279,8 +314,3 @@ def _rule_list(text: str) -> set[str]:
 def _not_disabled(findings: list[Finding], text: str) -> list[Finding]:
     disabled = disabled_rules(text)
     return [finding for finding in findings if finding.rule not in disabled(finding.line)]
-
-
-def _error_position(error: TemplateError) -> tuple[int, int]:
-    match = re.search(r":(\d+):(\d+):", error.message)
-    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)

@@ -18,7 +18,6 @@ from apigw_cli.lint.static import disabled_rules, static_findings
 from apigw_cli.models import Request
 from apigw_cli.render import request_scope
 from apigw_cli.vtl.context import Identity
-from apigw_cli.vtl.sandbox import java_method_names
 
 DEFINITION_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
@@ -37,14 +36,14 @@ class Linter:
     def __init__(self, options: LintOptions) -> None:
         self.options = options
         self.context: dict[str, Any] = request_scope(Request(), Identity.deterministic()).context
-        self.java_methods = java_method_names()
 
     def template(
         self, text: str, source: str, *, content_type: str | None, samples: list[Sample] | None
     ) -> list[Finding]:
         """Static findings, then, when there are samples and the template parses, dynamic ones."""
-        findings = static_findings(text, source, self.context, self.java_methods)
-        if samples and not any(finding.rule == "syntax-error" for finding in findings):
+        findings = static_findings(text, source, self.context, content_type)
+        runs = not any(finding.rule in ("syntax-error", "unsupported-directive") for finding in findings)
+        if samples and runs:
             disabled = disabled_rules(text)
             dynamic = dynamic_findings(text, source, samples, content_type)
             findings += [finding for finding in dynamic if finding.rule not in disabled(finding.line)]
@@ -72,18 +71,24 @@ def lint_paths(paths: list[str], options: LintOptions) -> LintReport:
     linter = Linter(options)
     report = LintReport()
     for path, explicit in _files(paths):
-        if path.suffix.lower() in DEFINITION_SUFFIXES:
-            api_list = _definition_apis(path, explicit)
-            for api in api_list:
-                count, findings = linter.definition_templates(api, options.samples)
-                report.templates += count
-                report.findings += findings
-            continue
-        text = read_text(str(path), what="template")
-        samples = options.samples if options.samples is not None else samples_beside(path)
-        report.templates += 1
-        report.findings += linter.template(text, str(path), content_type=options.content_type, samples=samples)
+        try:
+            _lint_file(linter, path, explicit, options, report)
+        except ApigwError as error:  # one unreadable file does not stop the others
+            report.findings.append(Finding("unreadable", str(path), 1, 1, error.message))
     return report
+
+
+def _lint_file(linter: Linter, path: Path, explicit: bool, options: LintOptions, report: LintReport) -> None:
+    if path.suffix.lower() in DEFINITION_SUFFIXES:
+        for api in _definition_apis(path, explicit):
+            count, findings = linter.definition_templates(api, options.samples)
+            report.templates += count
+            report.findings += findings
+        return
+    text = read_text(str(path), what="template")
+    samples = options.samples if options.samples is not None else samples_beside(path)
+    report.templates += 1
+    report.findings += linter.template(text, str(path), content_type=options.content_type, samples=samples)
 
 
 def _files(paths: list[str]) -> list[tuple[Path, bool]]:

@@ -89,11 +89,6 @@ _TABLES: dict[type, Mapping[str, Method]] = {
 _ARITIES = {id(method): arity(method) for table in _TABLES.values() for method in table.values()}
 
 
-def java_method_names() -> frozenset[str]:
-    """Every method name apigw's Java types have (for ``apigw lint``'s unknown-method rule)."""
-    return frozenset(name for table in _TABLES.values() for name in table)
-
-
 _OBJECT_ARITIES: dict[tuple[type[Any], str], tuple[int, int]] = {}
 
 

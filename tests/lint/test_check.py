@@ -140,3 +140,21 @@ def test_cloudformation_models_are_checked(tmp_path: Path) -> None:
     assert "model-mismatch" in audit(tmp_path, template % ('"x"', "Pet"))  # by its Name
     assert "model-mismatch" not in audit(tmp_path, template % ("7", "!Ref PetModel"))
     assert "model-mismatch" not in audit(tmp_path, template % ('"x"', "Empty"))  # API Gateway's own, no check
+
+
+def test_a_backend_response_template_is_linted_not_fed_the_clients_model(tmp_path: Path) -> None:
+    """The model describes what the template writes, not what the backend sends it."""
+    found = audit(tmp_path, openapi(
+        MOCK_200.replace("'200'", "'200'") + integration(
+            "type: http\nuri: http://h/a\nhttpMethod: POST\nresponses:\n  default:\n    statusCode: '200'\n"
+            "    responseTemplates: {application/json: '#set($i = $input.path(''$.Items''))\n{\"id\": $i.size()}'}")))  # fmt: skip
+    assert found == set()
+
+
+def test_payloads_respect_the_schemas_bounds() -> None:
+    schema = {"type": "object", "properties": {
+        "code": {"type": "string", "maxLength": 3}, "big": {"type": "string", "minLength": 10**9},
+        "pair": {"type": "array", "minItems": 2, "items": {"type": "integer"}},
+        "positive": {"type": "integer", "minimum": 0, "exclusiveMinimum": True}}}  # fmt: skip
+    sample = sample_of(schema, 0)
+    assert (sample["code"], len(sample["big"]), sample["pair"], sample["positive"]) == ("str", 1000, [0, 0], 1)

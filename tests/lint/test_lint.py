@@ -81,7 +81,7 @@ def test_xml_output_is_checked_by_its_content_type(tmp_path: Path) -> None:
 
 
 def test_every_rule_has_a_test_both_ways() -> None:
-    tested = set(STATIC) | set(DYNAMIC)
+    tested = set(STATIC) | set(DYNAMIC) | {"unreadable"}  # unreadable: its own test below
     from tests.lint.test_check import CHECKS
 
     assert tested | set(CHECKS) == set(RULES)
@@ -133,3 +133,62 @@ def test_definitions_are_linted_template_by_template(tmp_path: Path) -> None:
     report = lint_paths([str(tmp_path / "api.yaml")], LintOptions())
     (finding,) = report.findings
     assert finding.rule == "unknown-member" and finding.source.endswith("[requestTemplates.application/json]")
+
+
+def test_an_unreadable_file_is_a_finding_and_the_others_are_still_linted(tmp_path: Path) -> None:
+    (tmp_path / "bad.vtl").write_bytes(b"\xff\xfe\x00broken")
+    (tmp_path / "good.vtl").write_text('{"id": "$context.requestID"}', encoding="utf-8")
+    report = lint_paths([str(tmp_path)], LintOptions())
+    assert sorted((finding.rule, Path(finding.source).name) for finding in report.findings) == [
+        ("unknown-member", "good.vtl"),
+        ("unreadable", "bad.vtl"),
+    ]
+    (tmp_path / "bad.vtl").unlink()
+    assert "unreadable" not in rules_of(lint_paths([str(tmp_path)], LintOptions()))
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [("#foreach($a in [1])\n\n\n  #if(\n#end", 4, 3), ("x\n#end", 2, 1), ("a\nb\n  $x.y(#end", 3, 3)],
+)
+def test_a_syntax_error_is_reported_where_it_is(tmp_path: Path, text: str, line: int, column: int) -> None:
+    (finding,) = lint_text(tmp_path, text).findings
+    assert (finding.rule, finding.line) == ("syntax-error", line)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"dir": "C:\\\\", "body": $input.json(\'$\')}',  # a backslash escaped: the string ends
+        '{"a": "$input.path(\'$.s\').replace(")", "")", "b": $input.json(\'$\')}',  # a ) inside a string argument
+        '#macro(kv $k $v)"$k": "$v"#end\n{#kv("user", $input.params(\'user\'))}',  # macro arguments are code
+        '{"price": "\\$5", "raw": "\\$input.json(\'$.a\')"}',  # escaped references are text
+        "<Note>by: $context.identity.sourceIp</Note>",  # XML: the JSON rules do not apply
+        "#set($ignore = $m.putIfAbsent('a', 1))",  # called for its effect
+    ],
+)
+def test_correct_templates_get_no_finding(tmp_path: Path, text: str) -> None:
+    assert lint_text(tmp_path, text).findings == []
+
+
+def test_a_trailing_disable_comment_covers_its_own_line_only(tmp_path: Path) -> None:
+    trap = "#set($n = 'a')$n.upper()"
+    report = lint_text(tmp_path, f"{trap}## apigw: disable=unknown-method because reasons\n{trap}")
+    assert [(finding.rule, finding.line) for finding in report.findings] == [("unknown-method", 2)]
+
+
+def test_sarif_of_a_template_inside_a_definition_names_the_file_and_the_key(tmp_path: Path) -> None:
+    (tmp_path / "my api.yaml").write_text(
+        "swagger: '2.0'\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-integration:\n        type: mock\n"
+        '        requestTemplates: {application/json: \'{"id": "$context.requestID"}\'}\n',
+        encoding="utf-8",
+    )
+    sarif = lint_paths([str(tmp_path / "my api.yaml")], LintOptions()).to_sarif()
+    (result,) = sarif["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location == {"artifactLocation": {"uri": str(tmp_path / "my%20api.yaml")}}
+    assert "[requestTemplates.application/json], template line 1, column 9)" in result["message"]["text"]
+
+
+def test_deep_nesting_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    assert rules_of(lint_text(tmp_path, "$x.foo(" * 100 + ")" * 100)) == {"syntax-error"}
