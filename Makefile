@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install lint typecheck test cov docs-check demo bench smoke oracle all clean
+.PHONY: install lint typecheck test cov docs-check demo bench smoke oracle fuzz all clean
 
 install: $(STAMP)
 
@@ -53,6 +53,15 @@ demo: install
 	@echo '$$ apigw invoke samples/api/template.yaml GET /pets/7'
 	@$(BIN)/apigw invoke samples/api/template.yaml GET /pets/7
 	@echo
+
+# Fuzz longer than make test does: many more hypothesis examples, then FUZZ_SECONDS of
+# coverage-guided atheris per target; what breaks a reader lands in tests/fuzz/regressions/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := template jsonpath request_file xml case_file definition
+fuzz: install
+	$(BIN)/python -m pip install --quiet 'atheris>=2.3'
+	APIGW_FUZZ_EXAMPLES=5000 $(BIN)/pytest -q tests/fuzz
+	for target in $(FUZZ_TARGETS); do $(BIN)/python tests/fuzz/run_atheris.py $$target $(FUZZ_SECONDS) || exit 1; done
 
 # Check the tests' Velocity expectations against real Velocity 1.7 (needs Java; see ../shared/oracle).
 oracle: install

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -41,6 +42,10 @@ class Backend:
     raw: bytes | None = None
     #: Seconds between the bytes of the raw answer (a backend that trickles).
     trickle: float = 0.0
+    #: Raw bytes sent at once before the trickled ``raw`` (headers fast, body slow).
+    raw_head: bytes = b""
+    #: After the raw answer, reset the connection (RST) instead of closing it.
+    reset: bool = False
     #: Computes (status, headers, body) from the request instead of the fixed answer.
     respond: Callable[[Received], tuple[int, list[tuple[str, str]], bytes]] | None = None
 
@@ -61,10 +66,14 @@ def serve_backend() -> Iterator[Backend]:
             if state.delay:
                 time.sleep(state.delay)
             if state.raw is not None:
+                self.wfile.write(state.raw_head)
+                self.wfile.flush()
                 for index in range(len(state.raw)):
                     self.wfile.write(state.raw[index : index + 1])
                     self.wfile.flush()
                     time.sleep(state.trickle)
+                if state.reset:  # SO_LINGER 0: the close sends RST
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.close_connection = True
                 return
             status, headers, body = (

@@ -58,7 +58,9 @@ def cloudformation_loader() -> Any:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     continue
                 key = self.construct_object(key_node, deep=True)
-                if isinstance(key, str | int | float | bool) and key in seen:
+                if not isinstance(key, str | int | float | bool):
+                    continue  # an unhashable key is YAML's own error, below
+                if key in seen:
                     raise yaml.constructor.ConstructorError(
                         None, None, f"key {key!r} is given twice in one mapping", key_node.start_mark
                     )

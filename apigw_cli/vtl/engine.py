@@ -13,7 +13,7 @@ from typing import Any
 
 from apigw_cli.errors import RenderLimitExceeded
 from apigw_cli.vtl.compiler import EVALUATED_NAME, CompiledBody, Compiler
-from apigw_cli.vtl.limits import LimitReached, deadline_alarm
+from apigw_cli.vtl.limits import MAX_TEMPLATE_BYTES, LimitReached, deadline_alarm
 from apigw_cli.vtl.parser import parse_template, syntax_error
 from apigw_cli.vtl.runtime import BreakScope, RenderState, RenderWarning, StopRender
 
@@ -72,6 +72,15 @@ def compile_template(source: str, name: str) -> Template:
 
 
 def _compile(source: str, name: str) -> CompiledBody:
+    size = len(source.encode("utf-8", errors="surrogatepass"))
+    if name != EVALUATED_NAME and size > MAX_TEMPLATE_BYTES:
+        raise RenderLimitExceeded(
+            f"the template is {size:,} bytes; API Gateway takes mapping templates up to 300 KB "
+            f"({MAX_TEMPLATE_BYTES:,} bytes)",
+            name=name,
+            line=1,
+            column=1,
+        )
     try:
         block = parse_template(source, name)
         return Compiler(name, source, _compile_evaluated).compile(block)

@@ -19,6 +19,8 @@ class LimitReached(Exception):
 
 #: API Gateway's documented ``#foreach`` limit; later items are not rendered (spec §6.1).
 MAX_FOREACH_ITERATIONS = 1000
+#: A mapping template's size, as API Gateway takes it (spec §6.9: 300 KB).
+MAX_TEMPLATE_BYTES = 300 * 1024
 #: All loop passes of one render together; stops runaway nesting (1000^3) early.
 MAX_TOTAL_ITERATIONS = 1_000_000
 #: Items a range literal such as ``[1..n]`` may produce.

@@ -435,7 +435,10 @@ class _Scanner:
         pos = self.open_paren(name, after) + 1
         args: list[nodes.Expr] = []
         while True:
-            pos = _ARGUMENT_SEPARATOR.match(self.source, pos, self.end).end()  # type: ignore[union-attr]
+            separator = _ARGUMENT_SEPARATOR.match(self.source, pos, self.end) if pos <= self.end else None
+            if separator is None:  # an argument ran past the end of the enclosing string
+                raise ExpressionSyntaxError(f"the call of #{name} does not end with ')'", start)
+            pos = separator.end()
             if self.source.startswith(")", pos):
                 pos += 1
                 break
