@@ -60,7 +60,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := template jsonpath request_file xml case_file definition
 fuzz: install
 	$(BIN)/python -m pip install --quiet 'atheris>=2.3'
-	APIGW_FUZZ_EXAMPLES=5000 $(BIN)/pytest -q tests/fuzz
+	APIGW_FUZZ_EXAMPLES=5000 APIGW_FUZZ_SAVE=1 $(BIN)/pytest -q tests/fuzz
 	for target in $(FUZZ_TARGETS); do $(BIN)/python tests/fuzz/run_atheris.py $$target $(FUZZ_SECONDS) || exit 1; done
 
 # Check the tests' Velocity expectations against real Velocity 1.7 (needs Java; see ../shared/oracle).

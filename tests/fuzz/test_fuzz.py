@@ -5,8 +5,10 @@ broke a reader are kept under tests/fuzz/regressions/TARGET/ and replayed here."
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -16,9 +18,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apigw_cli.vtl.util import Util
-from tests.fuzz.targets import TARGETS, run
+from tests.fuzz.targets import TARGETS
+from tests.fuzz.targets import run as run_target
 
 REGRESSIONS = Path(__file__).parent / "regressions"
+
+
+def run(target: Callable[[bytes], None], data: bytes) -> None:
+    """Run a target; under ``make fuzz`` (APIGW_FUZZ_SAVE=1) an input that breaks it is saved
+    as a regression before the test fails."""
+    try:
+        run_target(target, data)
+    except Exception:
+        if os.environ.get("APIGW_FUZZ_SAVE"):
+            name = next(key for key, value in TARGETS.items() if value is target)
+            folder = REGRESSIONS / name
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"hypothesis-{hashlib.sha1(data).hexdigest()}").write_bytes(data)
+        raise
+
+
 #: Examples per property: a few in make test, many in make fuzz (APIGW_FUZZ_EXAMPLES).
 FUZZ = settings(
     max_examples=int(os.environ.get("APIGW_FUZZ_EXAMPLES", "150")),
@@ -156,7 +175,7 @@ def test_definitions_with_wrong_types_and_missing_keys(document: object) -> None
     ids=lambda value: str(value)[-40:],
 )
 def test_saved_regressions_stay_fixed(target: str, path: Path) -> None:
-    run(TARGETS[target], path.read_bytes())
+    run_target(TARGETS[target], path.read_bytes())
 
 
 # -- differential checks ---------------------------------------------------------------------
