@@ -47,7 +47,10 @@ FUZZ = settings(
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
+    # Each branch draws a child (min_size=1), as hypothesis wants of a recursive extension.
+    lambda children: (
+        st.lists(children, min_size=1, max_size=4) | st.dictionaries(TEXT, children, min_size=1, max_size=4)
+    ),
     max_leaves=25,
 )
 
@@ -73,15 +76,15 @@ def _blocks(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.one_of(
         st.builds(lambda e, body: f"#if({e}){body}#else{body}#end", EXPRESSIONS, children),
         st.builds(lambda name, e, body: f"#foreach(${name} in {e}){body}#end", NAMES, EXPRESSIONS, children),
-        st.builds(lambda name, e: f"#set(${name} = {e})", NAMES, EXPRESSIONS),
         st.builds(lambda body: f"#macro(mac $p){body}#end#mac(1)", children),
         st.builds(lambda body: f"#define($d){body}#end$d", children),
-        st.lists(children, max_size=4).map("".join),
+        st.lists(children, min_size=1, max_size=4).map("".join),
     )
 
 
 TEMPLATES = st.recursive(
     st.one_of(REFERENCES, TEXT.filter(lambda text: "#" not in text and "$" not in text),
+              st.builds(lambda name, e: f"#set(${name} = {e})", NAMES, EXPRESSIONS),
               st.sampled_from(["#end", "#else", "#if(", "$", "#", "#break", "#stop", "##c\n", "#*c*#", "\\$a"])),
     _blocks,
     max_leaves=12,
@@ -154,7 +157,10 @@ DEFINITION_KEYS = st.sampled_from(["swagger", "openapi", "paths", "Resources", "
                                    "basePath", "servers", "Type", "Properties", "Fn::Sub", "Ref", "$ref"])  # fmt: skip
 DEFINITION_VALUES = st.recursive(
     JSON_VALUES,
-    lambda children: st.dictionaries(DEFINITION_KEYS | TEXT, children, max_size=4) | st.lists(children, max_size=3),
+    lambda children: (
+        st.dictionaries(DEFINITION_KEYS | TEXT, children, min_size=1, max_size=4)
+        | st.lists(children, min_size=1, max_size=3)
+    ),
     max_leaves=20,
 )
 
