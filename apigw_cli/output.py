@@ -124,11 +124,15 @@ def write_http_response(response: Response, streams: Streams | None = None) -> N
         write_payload(response.body, streams)
 
 
-def write_trace(lines: list[str], streams: Streams | None = None) -> None:
-    """The execution log on stderr, dimmed on a terminal."""
+def write_trace(lines: list[str], streams: Streams | None = None, *, after_partial_line: bool = False) -> None:
+    """The execution log on stderr, dimmed on a terminal. ``after_partial_line``: the result
+    just written to stdout did not end its line; when both streams go to the same place (a
+    terminal, ``2>&1``), the log starts on a line of its own."""
     streams = streams or Streams()
     if streams.stderr is None:
         return
+    if after_partial_line and _same_destination(streams.stdout, streams.stderr):
+        streams.stderr.write("\n")
     console = _colour_console(streams.stderr, streams.stderr_is_tty)
     if console is None:
         streams.stderr.write("".join(f"{_encodable(line)}\n" for line in lines))
@@ -137,6 +141,14 @@ def write_trace(lines: list[str], streams: Streams | None = None) -> None:
 
     for line in lines:
         console.print(Text(_encodable(line), style="dim"), markup=False)
+
+
+def _same_destination(first: TextIO, second: TextIO) -> bool:
+    try:
+        one, two = os.fstat(first.fileno()), os.fstat(second.fileno())
+    except (OSError, ValueError, AttributeError):  # not a file (tests' streams)
+        return False
+    return (one.st_dev, one.st_ino) == (two.st_dev, two.st_ino)
 
 
 def report_warnings(warnings: list[str], streams: Streams | None = None) -> None:

@@ -269,7 +269,8 @@ def invoke(
         else:
             output.write_http_response(result.response)
         if trace:  # after the response, as the console's test panel shows its log
-            output.write_trace(result.log)
+            body = result.response.body_text()
+            output.write_trace(result.log, after_partial_line=not json_output and not body.endswith("\n"))
         if result.failure is not None:
             raise IntegrationError(f"{result.failure} (AWS answers {result.response.status})")
         if fail_on_status and result.response.status >= 400:

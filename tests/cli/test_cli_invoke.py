@@ -222,3 +222,13 @@ def test_a_response_file_with_a_forged_header_is_refused(runner: CliRunner, tmp_
     code, out, err = run(runner, "--type", "http_proxy", "--uri", "http://127.0.0.1:9/", "--backend-response", response)
     assert (code, out) == (ExitStatus.INPUT, "")
     assert "key 'headers.Content-Type': HTTP cannot carry it" in err
+
+
+def test_the_trace_starts_on_its_own_line_when_both_streams_go_to_one_place(tmp_path: Path) -> None:
+    out = tmp_path / "both.txt"
+    with out.open("wb") as file:
+        subprocess.run(
+            [sys.executable, "-m", "apigw_cli", "invoke", "--integration", MOCK, "-p", "petId=7", "--trace"],
+            stdout=file, stderr=subprocess.STDOUT, check=True, cwd=ROOT,
+        )  # fmt: skip
+    assert '{"id": 7, "name": "Rex"}\nExecution log for request ' in out.read_text(encoding="utf-8")
