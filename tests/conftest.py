@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 from tests.backend import Backend, free_port, serve_backend
 from tests.helpers import ROOT
 
+#: The atheris runner needs atheris, which only `make fuzz` installs: not a test module.
+collect_ignore = ["fuzz/run_atheris.py"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

@@ -15,12 +15,23 @@ import atheris  # type: ignore[import-not-found]
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+# Every module a target reaches is imported here, so that atheris instruments it (a module
+# first imported later, inside a target, would give it no coverage to follow).
 with atheris.instrument_imports(include=["apigw_cli"]):
     import apigw_cli.cases
+    import apigw_cli.definitions.cloudformation
+    import apigw_cli.definitions.intrinsics
     import apigw_cli.definitions.load
+    import apigw_cli.definitions.openapi
+    import apigw_cli.diff
+    import apigw_cli.documents
     import apigw_cli.render
     import apigw_cli.samples
-    import apigw_cli.soap.parse  # noqa: F401  (instrumented for coverage)
+    import apigw_cli.soap.parse
+    import apigw_cli.soap.xml
+    import apigw_cli.vtl.engine
+    import apigw_cli.vtl.jsonpath
+    import apigw_cli.vtl.parser  # noqa: F401  (instrumented for coverage)
 
 from tests.fuzz.targets import TARGETS, run  # noqa: E402
 
