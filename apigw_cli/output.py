@@ -19,7 +19,7 @@ from apigw_cli.errors import ApigwError, InputError
 if TYPE_CHECKING:
     from apigw_cli.definitions.routes import Route, RouteTable
     from apigw_cli.lint.check import CheckReport
-    from apigw_cli.lint.report import LintReport
+    from apigw_cli.lint.report import Finding, LintReport
     from apigw_cli.models import DiffResult, Response
     from apigw_cli.runner import CaseResult, TestReport
 
@@ -233,13 +233,15 @@ _LEVEL_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def write_lint_report(report: LintReport, streams: Streams | None = None) -> None:
     """``apigw lint``: a line per finding (``file:line:column: level rule: message``), then
     the summary."""
-    lines = [
-        (f"{finding.source}:{finding.line}:{finding.column}: {finding.level} {finding.rule}: {finding.message}",
-         _LEVEL_STYLES[finding.level])
-        for finding in report.findings
-    ]  # fmt: skip
+    lines = [_finding_line(finding) for finding in report.findings]
     lines.append((report.summary, "bold"))
     write_styled(lines, streams or Streams())
+
+
+def _finding_line(finding: Finding) -> tuple[str, str]:
+    """``file:line:column: level rule: message``, styled by level."""
+    text = f"{finding.source}:{finding.line}:{finding.column}: {finding.level} {finding.rule}: {finding.message}"
+    return text, _LEVEL_STYLES[finding.level]
 
 
 def write_check_report(report: CheckReport, streams: Streams | None = None) -> None:
@@ -253,12 +255,7 @@ def write_check_report(report: CheckReport, streams: Streams | None = None) -> N
         for audit in report.audits
     ]  # fmt: skip
     write_table(["METHOD", "RESOURCE", "TYPE", "TEMPLATES", "ERRORS", "WARNINGS", "NOTES", "RESULT"], rows, streams)
-    lines = [
-        (f"{finding.source}:{finding.line}:{finding.column}: {finding.level} {finding.rule}: {finding.message}",
-         _LEVEL_STYLES[finding.level])
-        for audit in report.audits
-        for finding in audit.findings
-    ]  # fmt: skip
+    lines = [_finding_line(finding) for audit in report.audits for finding in audit.findings]
     lines.append((f"{report.api}: {report.summary}", "bold"))
     write_styled(lines, streams)
 
