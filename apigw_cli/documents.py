@@ -68,7 +68,7 @@ def parse_json(text: str, name: str, *, unique_keys: bool = False) -> Any:
         return json.loads(
             text.removeprefix("\ufeff"),
             parse_constant=_reject_constant,
-            object_pairs_hook=_unique_object if unique_keys else None,
+            object_pairs_hook=unique_object if unique_keys else None,
         )
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
@@ -78,11 +78,20 @@ def parse_json(text: str, name: str, *, unique_keys: bool = False) -> Any:
         raise InputError(f"{name}: the document nests too deeply") from None
 
 
-def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+class DuplicateKey(ValueError):
+    """A JSON object gives a key twice (:func:`unique_object`)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"key {key!r} is given twice in one object")
+        self.key = key
+
+
+def unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads``'s ``object_pairs_hook`` that refuses a key given twice."""
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise ValueError(f"key {key!r} is given twice in one object")
+            raise DuplicateKey(key)
         result[key] = value
     return result
 

@@ -130,6 +130,18 @@ def _register() -> None:
 
     for command in (render, diff, test, lint, check, invoke, routes, soap, templates):
         command.register(app)
+    for typer_app in (app, *(group.typer_instance for group in app.registered_groups if group.typer_instance)):
+        for info in [*typer_app.registered_commands, typer_app.registered_callback]:
+            if info is not None and info.callback is not None:
+                _resolve_annotations(info.callback)
+
+
+def _resolve_annotations(function: Any) -> None:
+    """Evaluate a command's annotations (strings, under ``from __future__ import annotations``)
+    once: Typer reads them three times per command, on every start."""
+    from typing import get_type_hints
+
+    function.__annotations__ = get_type_hints(function, include_extras=True)
 
 
 _register()

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from apigw_cli.cli.options import ApiOption, JsonOption, ParamOption, TracebackOption, load_apis
+from apigw_cli.cli.options import ApiOption, JsonOption, ParamOption, StrictOption, TracebackOption, load_apis
 from apigw_cli.errors import CheckFailed
 
 HELP = """Audit every method of an API definition (OpenAPI export, SAM or CloudFormation), offline.
@@ -37,7 +37,7 @@ def check(
     junit: Annotated[
         str | None, typer.Option("--junit", metavar="FILE", help="Also write the results as JUnit XML.")
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    strict: StrictOption = False,
     json_output: JsonOption = False,
     traceback: TracebackOption = False,
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from apigw_cli.cli.inputs import ResponseFileOption
-from apigw_cli.cli.options import RequestFileOption, TracebackOption
+from apigw_cli.cli.options import RequestFileOption, StrictOption, TracebackOption
 from apigw_cli.errors import CheckFailed, UsageError
 
 HELP = """Find the traps of API Gateway templates: by reading them, and by rendering samples.
@@ -48,7 +48,7 @@ def lint(
     output_format: Annotated[
         str, typer.Option("--format", metavar="text|json|sarif", help="How to print the findings.")
     ] = "text",
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    strict: StrictOption = False,
     traceback: TracebackOption = False,
 ) -> None:
     if output_format not in FORMATS:

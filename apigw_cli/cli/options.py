@@ -32,6 +32,7 @@ TracebackOption = Annotated[
         help="On an error, show the Python traceback (for bug reports).",
     ),
 ]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Warnings fail too, not only errors.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of the plain result.")]
 WatchOption = Annotated[
     bool, typer.Option("--watch", help="Run again whenever one of the files read changes (Ctrl-C to stop).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from apigw_cli.definitions.api import Api, check_declarations
 from apigw_cli.definitions.cloudformation import is_cloudformation, read_cloudformation
@@ -50,14 +51,18 @@ class Definition:
 
 def load_definition(path: str, parameters: dict[str, str] | None = None) -> Definition:
     """Read the definition at ``path``; ``parameters`` are CloudFormation parameter values."""
+    return definition_from_data(read_definition_document(Path(path)), path, parameters)
+
+
+def definition_from_data(data: Any, path: str, parameters: dict[str, str] | None = None) -> Definition:
+    """The definition ``data`` (the document read from ``path``) describes."""
     try:
-        return _load(path, parameters or {})
+        return _load(data, path, parameters or {})
     except RecursionError:
         raise DefinitionError(f"{path}: the definition nests too deeply") from None
 
 
-def _load(path: str, parameters: dict[str, str]) -> Definition:
-    data = read_definition_document(Path(path))
+def _load(data: Any, path: str, parameters: dict[str, str]) -> Definition:
     warnings: list[str] = []
     if is_openapi(data):
         if parameters:

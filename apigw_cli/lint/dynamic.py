@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
+from apigw_cli.documents import DuplicateKey, unique_object
 from apigw_cli.errors import ApigwError
 from apigw_cli.lint.report import Finding
 from apigw_cli.models import Request, Response
@@ -72,8 +72,8 @@ def output_problem(output: str, content_type: str | None) -> tuple[str, str] | N
     kind = output_kind(output, content_type)
     if kind == "json":
         try:
-            json.loads(output, object_pairs_hook=_no_duplicates)
-        except _DuplicateKey as duplicate:
+            json.loads(output, object_pairs_hook=unique_object)
+        except DuplicateKey as duplicate:
             return "duplicate-json-key", f"the output repeats the key {duplicate.key!r} in one object"
         except ValueError as error:
             return "invalid-output", f"the output is not JSON: {error}"
@@ -86,18 +86,3 @@ def output_problem(output: str, content_type: str | None) -> tuple[str, str] | N
             where = f" (output line {error.line}, column {error.column})" if error.line else ""
             return "invalid-output", f"the output is not well-formed XML: {error}{where}"
     return None
-
-
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result

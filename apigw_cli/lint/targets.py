@@ -109,21 +109,21 @@ def _files(paths: list[str]) -> list[tuple[Path, bool]]:
 
 def _definition_apis(path: Path, explicit: bool) -> list[Api]:
     """The APIs of a definition file; in a folder scan, files that are not definitions (case
-    files, samples) are passed over."""
-    from apigw_cli.definitions.load import load_definition
+    files, samples) are passed over. The file is read once."""
+    from apigw_cli.definitions.cloudformation import is_cloudformation
+    from apigw_cli.definitions.document import read_definition_document
+    from apigw_cli.definitions.load import definition_from_data
+    from apigw_cli.definitions.openapi import is_openapi
 
-    if not explicit:
-        from apigw_cli.definitions.cloudformation import is_cloudformation
-        from apigw_cli.definitions.document import read_definition_document
-        from apigw_cli.definitions.openapi import is_openapi
-
-        try:
-            data = read_definition_document(path)
-        except ApigwError:
-            return []
-        if not (is_openapi(data) or is_cloudformation(data)):
-            return []
-    return load_definition(str(path)).apis
+    try:
+        data = read_definition_document(path)
+    except ApigwError:
+        if explicit:
+            raise
+        return []
+    if not explicit and not (is_openapi(data) or is_cloudformation(data)):
+        return []
+    return definition_from_data(data, str(path)).apis
 
 
 def samples_beside(template: Path) -> list[Sample]:

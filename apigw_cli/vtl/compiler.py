@@ -58,6 +58,12 @@ class CompiledBody:
         self.macros = macros
 
 
+#: Printing a Java array (``split``'s result): where apigw's output differs from AWS's.
+_IDENTITY_HASH = (
+    "a Java array prints its type and identity hash; apigw prints a fixed one, AWS a different one each time"
+)
+
+
 class Compiler:
     """Compiles one template's syntax tree; ``name`` and ``source`` locate errors."""
 
@@ -145,11 +151,6 @@ class Compiler:
     def output(self, reference: nodes.Reference) -> Run:
         evaluate = self.reference(reference)
         offset = reference.offset
-        identity_hash = self.warning(
-            offset,
-            "a Java array prints its type and identity hash; apigw prints a fixed one, AWS a different one each time",
-            "engine-difference",
-        )
 
         def run_output(state: RenderState) -> None:
             value = evaluate(state)
@@ -161,8 +162,8 @@ class Compiler:
                 except LimitReached as exc:
                     self.error(offset, exc)
             elif value is not None:
-                if isinstance(value, JavaArray):
-                    state.warn(identity_hash)
+                if isinstance(value, JavaArray):  # rare: the warning is built when it happens
+                    state.warn(self.warning(offset, _IDENTITY_HASH, "engine-difference"))
                 state.out.write(to_output_text(value))
 
         return run_output

@@ -72,7 +72,8 @@ def compile_template(source: str, name: str) -> Template:
 
 
 def _compile(source: str, name: str) -> CompiledBody:
-    size = len(source.encode("utf-8", errors="surrogatepass"))
+    # A UTF-8 character is at most 4 bytes: only a long text needs encoding to be measured.
+    size = len(source.encode("utf-8", errors="surrogatepass")) if len(source) * 4 > MAX_TEMPLATE_BYTES else 0
     if name != EVALUATED_NAME and size > MAX_TEMPLATE_BYTES:
         raise RenderLimitExceeded(
             f"the template is {size:,} bytes; API Gateway takes mapping templates up to 300 KB "
