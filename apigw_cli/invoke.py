@@ -14,7 +14,7 @@ import binascii
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import formatdate
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,8 +39,9 @@ from apigw_cli.gateway_responses import (
     UNSUPPORTED_MEDIA_TYPE,
     gateway_response,
 )
-from apigw_cli.integrations import http
+from apigw_cli.integrations import aws_service, http
 from apigw_cli.integrations.aws import calls_lambda, lambda_integration_response
+from apigw_cli.integrations.aws_service import ServiceUri
 from apigw_cli.integrations.base import EndpointRequest, ExecutionFailed
 from apigw_cli.integrations.lambda_ import (
     DEFAULT_FUNCTION_TIMEOUT_S,
@@ -60,7 +61,15 @@ from apigw_cli.integrations.lambda_proxy import (
     read_proxy_response_v2,
 )
 from apigw_cli.integrations.mock import mock_status
-from apigw_cli.models import InvokeResult, MultiValues, Request, Response, header_key, header_problem, last_values
+from apigw_cli.models import (
+    InvokeResult,
+    MultiValues,
+    Request,
+    Response,
+    header_key,
+    header_problem,
+    last_values,
+)
 from apigw_cli.parameters import (
     IntegrationParameters,
     MappingError,
@@ -91,6 +100,8 @@ class InvokeOptions:
     function_environment: dict[str, str] = field(default_factory=dict)
     #: A canned backend answer instead of a network call (HTTP, HTTP_PROXY, AWS services).
     backend_response: Response | None = None
+    #: Where AWS service integrations send their requests (an AWS-compatible endpoint).
+    aws_endpoint: str | None = None
     #: The API's ``binaryMediaTypes``.
     binary_media_types: tuple[str, ...] = ()
     #: Show ``Authorization`` and ``X-Api-Key`` values in the log instead of masking them.
@@ -200,7 +211,7 @@ class _Call:
         if integration.type == "HTTP":
             backend = self._call_http(self._http_request(parameters, payload, proxy=False))
             return self._integration_response(backend, str(backend.status))
-        return self._aws(payload.text())
+        return self._aws(parameters, payload)
 
     def _mock(self, output: str, *, templated: bool) -> Response:
         if not templated:
@@ -216,18 +227,13 @@ class _Call:
             )
         return self._integration_response(Response(status=status), str(status))
 
-    def _aws(self, payload: str) -> Response:
+    def _aws(self, parameters: IntegrationParameters, payload: Payload) -> Response:
         if not calls_lambda(self.integration.uri):
-            backend = self.options.backend_response
-            if backend is None:
-                raise UsageError(
-                    f"{self.integration.source}: apigw calls Lambda functions only; give the AWS service's "
-                    "answer as the backend response (--backend-response, or response: in a case)"
-                )
-            self._log_endpoint(EndpointRequest("POST", self.integration.uri or "", {}, payload))
-            self._log_received(backend, canned=True)
+            service = ServiceUri.parse(self.integration.uri, self.integration.source)
+            endpoint = self._http_request(parameters, payload, proxy=False, service=service)
+            backend = self._call_http(endpoint, service)
             return self._integration_response(backend, str(backend.status))
-        reply, latency_ms = self._invoke(payload or "{}")
+        reply, latency_ms = self._invoke(payload.text() or "{}")
         backend, selection_value = lambda_integration_response(reply)
         self._log_received(backend, latency_ms=latency_ms)
         return self._integration_response(backend, selection_value)
@@ -347,45 +353,68 @@ class _Call:
 
     # -- the backends -------------------------------------------------------------------------
 
-    def _http_request(self, parameters: IntegrationParameters, body: Payload, *, proxy: bool) -> EndpointRequest:
-        """The endpoint request of an HTTP or HTTP_PROXY integration (spec §8.1, §8.2)."""
+    def _http_request(
+        self, parameters: IntegrationParameters, body: Payload, *, proxy: bool, service: ServiceUri | None = None
+    ) -> EndpointRequest:
+        """The endpoint request of an HTTP or HTTP_PROXY integration (spec §8.1, §8.2), or of
+        an AWS service integration: the same rules, to the service's URL."""
         integration, request = self.integration, self.request
-        if not integration.uri:
+        uri = service.url() if service is not None else integration.uri
+        if not uri:
             raise DefinitionError(f"{integration.source}: an {integration.type} integration needs a 'uri'")
-        # ANY: the client's method (unconfirmed for HTTP).
-        method = request.method if integration.http_method in (None, "ANY") else integration.http_method
+        # ANY: the client's method (unconfirmed for HTTP); AWS requires one, and its actions are POSTs.
+        method = integration.http_method or ("POST" if service is not None else "ANY")
+        method = request.method if method == "ANY" else method
         query = [(name, value) for name, values in request.query.items() for value in values] if proxy else []
         query += [(name, value) for name, values in parameters.query.items() for value in values]
-        url = http.endpoint_url(integration.uri, parameters.path, request.stage_variables, query)
+        url = http.endpoint_url(uri, parameters.path, request.stage_variables, query)
         sends_body = proxy or method not in ("GET", "HEAD", "OPTIONS")
         if proxy:
             headers = http.proxy_request_headers(
                 request.headers, parameters.headers, self._added_headers(), urlsplit(url).netloc
             )
         else:
+            # An AWS service's protocol headers (spec'd in aws_service) unless mapped, before the client's type.
+            protocol = service.protocol_headers() if service is not None else {}
+            client_type = request.header("Content-Type") if sends_body else None
             headers = http.integration_request_headers(
                 parameters.headers,
-                content_type=request.header("Content-Type") if sends_body else None,
+                content_type=protocol.pop("Content-Type", client_type),
                 api_id=self._context_text("apiId"),
                 trace_id=self._trace_id(),
             )
+            for name, value in protocol.items():
+                headers.setdefault(header_key(headers, name), [value])
         if not sends_body:
             body = Payload("")
         return EndpointRequest(method, url, headers, body.body, body.is_base64_encoded)
 
-    def _call_http(self, endpoint: EndpointRequest) -> Response:
-        self._log_endpoint(endpoint)
+    def _call_http(self, endpoint: EndpointRequest, service: ServiceUri | None = None) -> Response:
+        """Send ``endpoint`` (an AWS service's request to ``--aws-endpoint``, signed), or
+        take the canned backend response."""
         canned = self.options.backend_response
         if canned is not None:
+            self._log_endpoint(endpoint)
             self._log_received(canned, canned=True)
             return canned
-        self.log.add(f"Sending request to {endpoint.url}")
-        started = time.monotonic()
-        from apigw_cli.integrations.http_client import send  # the network stack, only when it is used
+        from apigw_cli.integrations.http_client import decode_bytes, send  # the network stack, only when used
 
-        backend = send(
-            endpoint, timeout_s=self.integration.timeout_ms / 1000, insecure_tls=self.integration.insecure_tls
-        )
+        sent = endpoint
+        if service is not None:
+            if self.options.aws_endpoint is None:
+                raise aws_service.no_endpoint(service, self.integration.source)
+            sent = replace(endpoint, url=aws_service.endpoint_url(endpoint.url, self.options.aws_endpoint, service))
+            sent = aws_service.sign(sent, service, decode_bytes(sent))
+            endpoint = replace(endpoint, headers=sent.headers)  # the log shows AWS's URL, signed as sent
+            role = self.integration.credentials or "none"
+            self.log.add(
+                f"AWS service integration: {endpoint.method} {service.describe()}, execution role {role}; "
+                f"signed with SigV4 by {aws_service.signer_label()}"
+            )
+        self._log_endpoint(endpoint)
+        self.log.add(f"Sending request to {sent.url}" + (" (--aws-endpoint)" if service is not None else ""))
+        started = time.monotonic()
+        backend = send(sent, timeout_s=self.integration.timeout_ms / 1000, insecure_tls=self.integration.insecure_tls)
         self._log_received(backend, latency_ms=int((time.monotonic() - started) * 1000))
         return backend
 

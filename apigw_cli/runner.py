@@ -161,9 +161,10 @@ def _matches(case_id: str, expression: str) -> bool:
     return result
 
 
-def run_case(case: Case) -> CaseResult:
+def run_case(case: Case, *, aws_endpoint: str | None = None) -> CaseResult:
+    """Run one case; AWS service integrations call ``aws_endpoint``."""
     started = time.perf_counter()
-    result = _run(case)
+    result = _run(case, aws_endpoint)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -177,16 +178,19 @@ class _Outcome:
     headers: MultiValues
 
 
-def _run(case: Case) -> CaseResult:
+def _run(case: Case, aws_endpoint: str | None) -> CaseResult:
     if case.skip is not None:
         return CaseResult(case, "skipped", case.skip)
     expect = case.expect
     try:
-        outcome = _invoke(case) if case.kind == "invoke" else _render(case)
+        outcome = _invoke(case, aws_endpoint) if case.kind == "invoke" else _render(case)
     except ApigwError as error:
         if expect.error is not None and expect.error in str(error):
             return CaseResult(case, "passed")
-        return CaseResult(case, "failed", f"{'invoking' if case.kind == 'invoke' else 'rendering'} failed: {error}")
+        hint = f" ({error.hint})" if error.hint else ""
+        return CaseResult(
+            case, "failed", f"{'invoking' if case.kind == 'invoke' else 'rendering'} failed: {error}{hint}"
+        )
     if expect.error is not None:
         return CaseResult(
             case, "failed", f"expected an error containing {expect.error!r}, but it ran", output=outcome.output
@@ -209,12 +213,13 @@ def _render(case: Case) -> _Outcome:
     return _Outcome(rendered.output, _status(case, rendered), headers)
 
 
-def _invoke(case: Case) -> _Outcome:
+def _invoke(case: Case, aws_endpoint: str | None) -> _Outcome:
     options = InvokeOptions(
         identity=Identity.deterministic(),
         frozen_clock=True,
         handler=case.handler,
         backend_response=case.response,
+        aws_endpoint=aws_endpoint,
     )
     if case.route is not None:
         route = case.route
@@ -281,10 +286,11 @@ def run_cases(
     *,
     fail_fast: bool = False,
     on_result: Callable[[CaseResult], None] | None = None,
+    aws_endpoint: str | None = None,
 ) -> TestReport:
     report = TestReport()
     for case in cases:
-        result = run_case(case)
+        result = run_case(case, aws_endpoint=aws_endpoint)
         report.results.append(result)
         if on_result is not None:
             on_result(result)

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 #: Headers whose values the log masks: AWS masks ``Authorization`` (spec §11); apigw also
-#: ``X-Api-Key``, so a log kept as a CI artifact holds no secret.
-_MASKED = frozenset({"authorization", "x-api-key"})
+#: ``X-Api-Key`` and a session's ``X-Amz-Security-Token``, so a log kept as a CI artifact
+#: holds no secret.
+_MASKED = frozenset({"authorization", "x-api-key", "x-amz-security-token"})
 #: How many trailing characters of a masked value stay visible (unconfirmed: AWS logs show
 #: the end of an Authorization value after the asterisks).
 _VISIBLE_TAIL = 6

@@ -7,12 +7,14 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from apigw_cli.cli import app
+from tests.aws import isolated_environment, serve_moto
 from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -29,9 +31,26 @@ def console_examples() -> list[tuple[str, str]]:
     return examples
 
 
+#: The README's local AWS endpoint, as its ``moto_server`` line starts it.
+README_AWS_PORT = 5005
+
+
+@pytest.fixture(scope="module")
+def readme_aws_endpoint() -> Iterator[str]:
+    """moto's server where the README starts it, fresh for the examples, which run in order."""
+    assert f"moto_server -H 127.0.0.1 -p {README_AWS_PORT} &" in README
+    with serve_moto(port=README_AWS_PORT) as url:
+        yield url
+
+
 @pytest.mark.parametrize(("command", "expected"), console_examples(), ids=lambda value: value[:50])
-def test_readme_examples_print_what_the_readme_shows(command: str, expected: str) -> None:
+def test_readme_examples_print_what_the_readme_shows(
+    command: str, expected: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
     environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "NO_COLOR": "1"}
+    if "--aws-endpoint" in command:
+        request.getfixturevalue("readme_aws_endpoint")
+        environment.update(isolated_environment(tmp_path, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test"))
     result = subprocess.run(
         ["sh", "-c", command], capture_output=True, text=True, cwd=ROOT, env=environment, check=False
     )

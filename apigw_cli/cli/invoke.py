@@ -11,11 +11,13 @@ import typer
 from apigw_cli.cli.inputs import RequestInputs, request_options
 from apigw_cli.cli.options import (
     ApiOption,
+    AwsEndpointOption,
     HandlerOption,
     JsonOption,
     ParamOption,
     TracebackOption,
     WatchOption,
+    checked_aws_endpoint,
     load_api,
     watch_command,
     watched_files,
@@ -46,6 +48,9 @@ console's Test button does.
 \b
 MOCK needs nothing else. HTTP and HTTP_PROXY call the uri for real, or use --backend-response.
 AWS_PROXY and AWS (Lambda) run --handler in a fresh Python process, or call --lambda-endpoint.
+AWS service integrations (DynamoDB, SQS, S3, Kinesis, Step Functions, SNS...) send their
+request, signed with SigV4 from the standard credential chain, to --aws-endpoint (moto_server,
+LocalStack), never to AWS unless you name it; or use --backend-response.
 
 \b
 Exit 0 when the call ran, whatever its status (--fail-on-status: 1 for a 4xx/5xx); 6 when
@@ -122,6 +127,7 @@ def invoke(
             rich_help_panel=BACKEND,
         ),
     ] = None,
+    aws_endpoint: AwsEndpointOption = None,
     backend_response: Annotated[
         str | None,
         typer.Option(
@@ -257,6 +263,7 @@ def invoke(
             identity=inputs.identity(),
             frozen_clock=inputs.deterministic_run,
             lambda_endpoint=lambda_endpoint,
+            aws_endpoint=checked_aws_endpoint(aws_endpoint),
             function_timeout_s=function_timeout,
             backend_response=read_response_file(backend_response) if backend_response else None,
             binary_media_types=tuple(binary_media_types or ()),

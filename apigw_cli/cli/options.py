@@ -218,6 +218,26 @@ HandlerOption = Annotated[
     ),
 ]
 
+AwsEndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--aws-endpoint",
+        metavar="URL",
+        envvar="AWS_ENDPOINT_URL",
+        show_envvar=True,
+        help="Where AWS service integrations send their signed requests: an AWS-compatible endpoint such as "
+        "moto_server or LocalStack (http://127.0.0.1:5000). Without it apigw calls no AWS service.",
+        rich_help_panel="Backend",
+    ),
+]
+
+
+def checked_aws_endpoint(url: str | None) -> str | None:
+    """``--aws-endpoint`` (or ``AWS_ENDPOINT_URL``), refused unless it is an http(s) URL."""
+    from apigw_cli.integrations.aws_service import check_endpoint
+
+    return None if not url else check_endpoint(url, "--aws-endpoint")
+
 
 def load_api(definition: str, api: str | None, params: list[str] | None) -> Api:
     """The API ``definition`` defines (``--api`` chooses among several), warnings reported."""

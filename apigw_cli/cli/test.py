@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from apigw_cli.cli.options import JsonOption, TracebackOption, WatchOption, watch_command
+from apigw_cli.cli.options import (
+    AwsEndpointOption,
+    JsonOption,
+    TracebackOption,
+    WatchOption,
+    checked_aws_endpoint,
+    watch_command,
+)
 from apigw_cli.errors import CheckFailed
 
 HELP = """Run the cases of every case file under PATH (default: the current folder).
@@ -16,6 +23,7 @@ HELP = """Run the cases of every case file under PATH (default: the current fold
 A case file is a YAML or JSON list of cases (id, kind, template or templateFile, request,
 response, expect); see the README. Cases render deterministically. Reports each failure with
 its diff and ends with one line: N passed, N failed, N skipped. Exit 1 when a case failed.
+Invoke cases of AWS service integrations without a response: call --aws-endpoint.
 
 \b
 Examples:
@@ -39,11 +47,13 @@ def test(
         bool,
         typer.Option("--update", help="Rewrite expect.body/expect.json of failed cases with the actual output."),
     ] = False,
+    aws_endpoint: AwsEndpointOption = None,
     json_output: JsonOption = False,
     watch: WatchOption = False,
     traceback: TracebackOption = False,
 ) -> None:
     roots = paths or ["."]
+    endpoint = checked_aws_endpoint(aws_endpoint)
 
     def run() -> None:
         from apigw_cli import output
@@ -57,7 +67,7 @@ def test(
             raise CheckFailed(f"no cases to run under {where}")
         progress = output.Progress(len(cases))
         try:
-            report = run_cases(cases, fail_fast=exitfirst, on_result=progress.advance)
+            report = run_cases(cases, fail_fast=exitfirst, on_result=progress.advance, aws_endpoint=endpoint)
         finally:
             progress.close()
         if update:
@@ -66,7 +76,7 @@ def test(
                 # Run again from the rewritten files: what still fails is reported and counts.
                 case_files = load_cases(roots)
                 cases = select_cases([case for case_file in case_files for case in case_file.cases], select)
-                report = run_cases(cases, fail_fast=exitfirst)
+                report = run_cases(cases, fail_fast=exitfirst, aws_endpoint=endpoint)
                 report.updated = updated
         if junit is not None:
             write_junit(report, junit)

@@ -90,6 +90,8 @@ class Integration:
     source: str
     uri: str | None = None
     http_method: str | None = None
+    #: The execution role an AWS integration's requests are signed as (on AWS).
+    credentials: str | None = None
     #: ``integration.request.header|querystring|path.X`` → source expression.
     request_parameters: dict[str, str] = field(default_factory=dict)
     request_templates: dict[str, MappingTemplate] = field(default_factory=dict)
@@ -222,6 +224,7 @@ class _Reader:
             source=self.source,
             uri=self.optional_text("uri"),
             http_method=http_method.upper() if http_method else None,
+            credentials=self.optional_text("credentials"),
             request_parameters=self.mappings(
                 "requestParameters", self.data.get("requestParameters"), _REQUEST_TARGET, _REQUEST_SOURCE
             ),

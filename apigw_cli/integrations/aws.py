@@ -1,8 +1,6 @@
-"""AWS (non-proxy) integrations: a Lambda function called with the request template's
-output, whose answer becomes the integration response (spec §4).
-
-Other AWS services (DynamoDB, S3, SQS...) are not called: give their answer with
-``--backend-response`` and the rest of the pipeline runs as on AWS.
+"""AWS (non-proxy) integrations with Lambda: a function called with the request template's
+output, whose answer becomes the integration response (spec §4). Other AWS services
+(DynamoDB, S3, SQS...) are in :mod:`apigw_cli.integrations.aws_service`.
 """
 
 from __future__ import annotations

@@ -311,11 +311,12 @@ def test_non_proxy_results_serialise_as_the_python_runtime_does(simulate: Simula
     assert result.response.body == '{"price": 10.50, "name": "Zoë"}'
 
 
-def test_an_aws_service_integration_needs_its_answer_given(simulate: Simulate) -> None:
+def test_an_aws_service_integration_needs_an_endpoint_or_its_answer_given(simulate: Simulate) -> None:
     dynamodb = {"type": "aws", "httpMethod": "POST", "uri": "arn:aws:apigateway:us-east-1:dynamodb:action/Query",
                 "responses": {"default": {"statusCode": "200", "responseTemplates": {"application/json": "$input.path('$.Count')"}}}}  # fmt: skip
-    with pytest.raises(UsageError, match="--backend-response"):
+    with pytest.raises(UsageError) as raised:
         simulate(dynamodb)
+    assert raised.value.hint is not None and "--backend-response" in raised.value.hint
     result = simulate(dynamodb, backend={"status": 200, "json": {"Count": 3}})
     assert result.response.body == "3"
 
