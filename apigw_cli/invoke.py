@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -41,7 +42,7 @@ from apigw_cli.gateway_responses import (
 )
 from apigw_cli.integrations import aws_service, http
 from apigw_cli.integrations.aws import calls_lambda, lambda_integration_response
-from apigw_cli.integrations.aws_service import ServiceUri
+from apigw_cli.integrations.aws_service import AwsEndpoint, ServiceUri
 from apigw_cli.integrations.base import EndpointRequest, ExecutionFailed
 from apigw_cli.integrations.lambda_ import (
     DEFAULT_FUNCTION_TIMEOUT_S,
@@ -101,7 +102,7 @@ class InvokeOptions:
     #: A canned backend answer instead of a network call (HTTP, HTTP_PROXY, AWS services).
     backend_response: Response | None = None
     #: Where AWS service integrations send their requests (an AWS-compatible endpoint).
-    aws_endpoint: str | None = None
+    aws_endpoint: AwsEndpoint | None = None
     #: The API's ``binaryMediaTypes``.
     binary_media_types: tuple[str, ...] = ()
     #: Show ``Authorization`` and ``X-Api-Key`` values in the log instead of masking them.
@@ -230,6 +231,10 @@ class _Call:
     def _aws(self, parameters: IntegrationParameters, payload: Payload) -> Response:
         if not calls_lambda(self.integration.uri):
             service = ServiceUri.parse(self.integration.uri, self.integration.source)
+            if self.integration.http_method is None:
+                raise DefinitionError(
+                    f"{self.integration.source}: an AWS integration needs an 'httpMethod' (POST for an action)"
+                )
             endpoint = self._http_request(parameters, payload, proxy=False, service=service)
             backend = self._call_http(endpoint, service)
             return self._integration_response(backend, str(backend.status))
@@ -362,12 +367,13 @@ class _Call:
         uri = service.url() if service is not None else integration.uri
         if not uri:
             raise DefinitionError(f"{integration.source}: an {integration.type} integration needs a 'uri'")
-        # ANY: the client's method (unconfirmed for HTTP); AWS requires one, and its actions are POSTs.
-        method = integration.http_method or ("POST" if service is not None else "ANY")
-        method = request.method if method == "ANY" else method
+        # ANY: the client's method (unconfirmed for HTTP).
+        method = request.method if integration.http_method in (None, "ANY") else integration.http_method
         query = [(name, value) for name, values in request.query.items() for value in values] if proxy else []
         query += [(name, value) for name, values in parameters.query.items() for value in values]
         url = http.endpoint_url(uri, parameters.path, request.stage_variables, query)
+        if service is not None:
+            url = aws_service.canonical_url(url)  # signed as sent
         sends_body = proxy or method not in ("GET", "HEAD", "OPTIONS")
         if proxy:
             headers = http.proxy_request_headers(
@@ -375,7 +381,7 @@ class _Call:
             )
         else:
             # An AWS service's protocol headers (spec'd in aws_service) unless mapped, before the client's type.
-            protocol = service.protocol_headers() if service is not None else {}
+            protocol = service.protocol_headers(url) if service is not None else {}
             client_type = request.header("Content-Type") if sends_body else None
             headers = http.integration_request_headers(
                 parameters.headers,
@@ -399,22 +405,29 @@ class _Call:
             return canned
         from apigw_cli.integrations.http_client import decode_bytes, send  # the network stack, only when used
 
-        sent = endpoint
+        sent, ca_file = endpoint, None
         if service is not None:
             if self.options.aws_endpoint is None:
                 raise aws_service.no_endpoint(service, self.integration.source)
-            sent = replace(endpoint, url=aws_service.endpoint_url(endpoint.url, self.options.aws_endpoint, service))
-            sent = aws_service.sign(sent, service, decode_bytes(sent))
+            base = self.options.aws_endpoint.checked()
+            sent = replace(endpoint, url=service.local_url(endpoint.url, base))
+            sent = aws_service.sign(sent, service, decode_bytes(sent), base)
             endpoint = replace(endpoint, headers=sent.headers)  # the log shows AWS's URL, signed as sent
             role = self.integration.credentials or "none"
             self.log.add(
                 f"AWS service integration: {endpoint.method} {service.describe()}, execution role {role}; "
-                f"signed with SigV4 by {aws_service.signer_label()}"
+                f"signed with SigV4 by {aws_service.signer_label(base)}"
             )
+            ca_file = os.environ.get("AWS_CA_BUNDLE")  # as the AWS SDKs trust an endpoint's certificate
         self._log_endpoint(endpoint)
         self.log.add(f"Sending request to {sent.url}" + (" (--aws-endpoint)" if service is not None else ""))
         started = time.monotonic()
-        backend = send(sent, timeout_s=self.integration.timeout_ms / 1000, insecure_tls=self.integration.insecure_tls)
+        backend = send(
+            sent,
+            timeout_s=self.integration.timeout_ms / 1000,
+            insecure_tls=self.integration.insecure_tls,
+            ca_file=ca_file,
+        )
         self._log_received(backend, latency_ms=int((time.monotonic() - started) * 1000))
         return backend
 

@@ -18,6 +18,7 @@ from typing import Any
 from apigw_cli.cases import Case, CaseFile, find_case_files, load_case_file, update_expectations
 from apigw_cli.diff import compare_outputs, json_differences, unified_diff
 from apigw_cli.errors import ApigwError, UsageError
+from apigw_cli.integrations.aws_service import AwsEndpoint
 from apigw_cli.invoke import InvokeOptions, invoke
 from apigw_cli.models import DiffResult, MultiValues, RenderResult, find_header
 from apigw_cli.render import render_template
@@ -161,7 +162,7 @@ def _matches(case_id: str, expression: str) -> bool:
     return result
 
 
-def run_case(case: Case, *, aws_endpoint: str | None = None) -> CaseResult:
+def run_case(case: Case, *, aws_endpoint: AwsEndpoint | None = None) -> CaseResult:
     """Run one case; AWS service integrations call ``aws_endpoint``."""
     started = time.perf_counter()
     result = _run(case, aws_endpoint)
@@ -176,9 +177,11 @@ class _Outcome:
     output: str
     status: int
     headers: MultiValues
+    #: Why the backend failed, when it did (AWS's gateway response is the output then).
+    failure: str | None = None
 
 
-def _run(case: Case, aws_endpoint: str | None) -> CaseResult:
+def _run(case: Case, aws_endpoint: AwsEndpoint | None) -> CaseResult:
     if case.skip is not None:
         return CaseResult(case, "skipped", case.skip)
     expect = case.expect
@@ -199,6 +202,8 @@ def _run(case: Case, aws_endpoint: str | None) -> CaseResult:
     if failure is None:
         return CaseResult(case, "passed", output=outcome.output)
     message, diff = failure
+    if outcome.failure is not None:
+        message += f" (the backend failed: {outcome.failure})"
     return CaseResult(case, "failed", message, diff, outcome.output)
 
 
@@ -213,7 +218,7 @@ def _render(case: Case) -> _Outcome:
     return _Outcome(rendered.output, _status(case, rendered), headers)
 
 
-def _invoke(case: Case, aws_endpoint: str | None) -> _Outcome:
+def _invoke(case: Case, aws_endpoint: AwsEndpoint | None) -> _Outcome:
     options = InvokeOptions(
         identity=Identity.deterministic(),
         frozen_clock=True,
@@ -229,7 +234,7 @@ def _invoke(case: Case, aws_endpoint: str | None) -> _Outcome:
         assert case.integration is not None
         result = invoke(case.integration, case.request, options)
     response = result.response
-    return _Outcome(response.body_text(), response.status, response.headers)
+    return _Outcome(response.body_text(), response.status, response.headers, result.failure)
 
 
 def _check(case: Case, outcome: _Outcome) -> tuple[str, DiffResult | None] | None:
@@ -286,7 +291,7 @@ def run_cases(
     *,
     fail_fast: bool = False,
     on_result: Callable[[CaseResult], None] | None = None,
-    aws_endpoint: str | None = None,
+    aws_endpoint: AwsEndpoint | None = None,
 ) -> TestReport:
     report = TestReport()
     for case in cases:

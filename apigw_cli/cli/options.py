@@ -13,6 +13,7 @@ from apigw_cli.errors import ApigwError, UsageError
 
 if TYPE_CHECKING:
     from apigw_cli.definitions.api import Api
+    from apigw_cli.integrations.aws_service import AwsEndpoint
 
 #: ``ctx.meta`` key set by ``--traceback`` wherever it is given.
 TRACEBACK_KEY = "apigw.traceback"
@@ -223,20 +224,19 @@ AwsEndpointOption = Annotated[
     typer.Option(
         "--aws-endpoint",
         metavar="URL",
-        envvar="AWS_ENDPOINT_URL",
-        show_envvar=True,
         help="Where AWS service integrations send their signed requests: an AWS-compatible endpoint such as "
-        "moto_server or LocalStack (http://127.0.0.1:5000). Without it apigw calls no AWS service.",
+        "moto_server or LocalStack (http://127.0.0.1:5000); default: $AWS_ENDPOINT_URL. Without one apigw "
+        "calls no AWS service.",
         rich_help_panel="Backend",
     ),
 ]
 
 
-def checked_aws_endpoint(url: str | None) -> str | None:
-    """``--aws-endpoint`` (or ``AWS_ENDPOINT_URL``), refused unless it is an http(s) URL."""
-    from apigw_cli.integrations.aws_service import check_endpoint
+def aws_endpoint_choice(option: str | None) -> AwsEndpoint | None:
+    """``--aws-endpoint``, else ``AWS_ENDPOINT_URL``; checked only when a service is called."""
+    from apigw_cli.integrations.aws_service import AwsEndpoint
 
-    return None if not url else check_endpoint(url, "--aws-endpoint")
+    return AwsEndpoint.chosen(option)
 
 
 def load_api(definition: str, api: str | None, params: list[str] | None) -> Api:

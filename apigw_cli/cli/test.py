@@ -12,7 +12,7 @@ from apigw_cli.cli.options import (
     JsonOption,
     TracebackOption,
     WatchOption,
-    checked_aws_endpoint,
+    aws_endpoint_choice,
     watch_command,
 )
 from apigw_cli.errors import CheckFailed
@@ -53,7 +53,7 @@ def test(
     traceback: TracebackOption = False,
 ) -> None:
     roots = paths or ["."]
-    endpoint = checked_aws_endpoint(aws_endpoint)
+    endpoint = aws_endpoint_choice(aws_endpoint)
 
     def run() -> None:
         from apigw_cli import output

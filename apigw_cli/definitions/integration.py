@@ -123,6 +123,8 @@ class Integration:
         type, a default 200 response."""
         for name in URI_PATH_VARIABLE.findall(self.uri or ""):
             self.request_parameters.setdefault(f"integration.request.path.{name}", f"method.request.path.{name}")
+        if self.type == "AWS" and self.http_method is None:
+            self.http_method = "POST"  # what Lambda invocations and service actions take
         if not self.is_proxy:
             self.ensure_default_response()
         return self

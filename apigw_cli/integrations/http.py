@@ -45,7 +45,9 @@ def endpoint_url(uri: str, path: dict[str, str], stage_variables: dict[str, str]
         raise invalid_endpoint(
             f"the uri's {{{name}}} has no value: map integration.request.path.{name} in requestParameters"
         )
-    url = URI_PATH_VARIABLE.sub(lambda match: url_quote(unquote(path[match.group(1)]), _PATH_SAFE), url)
+    before, mark, after = url.partition("?")
+    # In the query a value is one parameter's: "&", "=" and "+" in it are encoded too.
+    url = _fill(before, path, _PATH_SAFE) + mark + _fill(after, path, "")
     try:
         parts = urlsplit(url)
     except ValueError as exc:  # an unclosed IPv6 bracket...
@@ -54,6 +56,10 @@ def endpoint_url(uri: str, path: dict[str, str], stage_variables: dict[str, str]
         return url
     extra = "&".join(f"{url_quote(name)}={url_quote(value)}" for name, value in query)
     return urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
+
+
+def _fill(text: str, path: dict[str, str], safe: str) -> str:
+    return URI_PATH_VARIABLE.sub(lambda match: url_quote(unquote(path[match.group(1)]), safe), text)
 
 
 def url_quote(text: str, safe: str = "") -> str:

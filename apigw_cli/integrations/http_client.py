@@ -31,7 +31,9 @@ MAX_RESPONSE_BYTES = MAX_PAYLOAD_BYTES
 _CHUNK = 64 * 1024
 
 
-def send(request: EndpointRequest, *, timeout_s: float, insecure_tls: bool = False) -> Response:
+def send(
+    request: EndpointRequest, *, timeout_s: float, insecure_tls: bool = False, ca_file: str | None = None
+) -> Response:
     """Send ``request`` and read the whole answer. The exchange ends at ``timeout_s`` from
     the first byte sent to the last received (a backend that trickles its answer cannot hold
     it open); resolving the host name is the system's and bounded by it alone.
@@ -44,7 +46,7 @@ def send(request: EndpointRequest, *, timeout_s: float, insecure_tls: bool = Fal
             raise ValueError("expected an http:// or https:// URL")
         host = parts.netloc.rpartition("@")[2]
         host = host if host.isascii() else host.encode("idna").decode("ascii")
-        connection = _connection(parts.scheme, parts.hostname, parts.port, timeout_s, insecure_tls)
+        connection = _connection(parts.scheme, parts.hostname, parts.port, timeout_s, insecure_tls, ca_file)
     except (ValueError, UnicodeError, http.client.InvalidURL) as exc:
         raise invalid_endpoint(f"invalid endpoint address {request.url!r}: {exc}") from None
     watchdog = _Watchdog(connection, timeout_s)
@@ -152,11 +154,14 @@ class _Watchdog:
 
 
 def _connection(
-    scheme: str, host: str, port: int | None, timeout_s: float, insecure_tls: bool
+    scheme: str, host: str, port: int | None, timeout_s: float, insecure_tls: bool, ca_file: str | None
 ) -> http.client.HTTPConnection:
     if scheme == "http":
         return http.client.HTTPConnection(host, port, timeout=timeout_s)
-    context = ssl.create_default_context()
+    try:
+        context = ssl.create_default_context(cafile=ca_file)
+    except OSError as exc:
+        raise ValueError(f"the CA bundle {ca_file}: {exc.strerror or exc}") from None
     if insecure_tls:  # tlsConfig.insecureSkipVerification
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
@@ -192,7 +197,10 @@ def decode_bytes(request: EndpointRequest) -> bytes:
     """The raw bytes of an endpoint request's body."""
     if request.is_base64_encoded:
         return base64.b64decode(request.body)
-    return request.body.encode("utf-8")
+    try:
+        return request.body.encode("utf-8", "surrogateescape")  # bytes a command line could not decode
+    except UnicodeEncodeError:
+        return request.body.encode("utf-8", "replace")  # a lone surrogate, as Java writes it: '?'
 
 
 def _describe(exc: BaseException) -> str:

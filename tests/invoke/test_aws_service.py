@@ -17,7 +17,7 @@ import pytest
 
 from apigw_cli.errors import DefinitionError, ExitStatus, UsageError
 from apigw_cli.integrations import aws_service
-from apigw_cli.integrations.aws_service import ServiceUri
+from apigw_cli.integrations.aws_service import AwsEndpoint, ServiceUri
 from apigw_cli.vtl.context import Identity
 from tests.aws import ACCOUNT, CREDENTIALS, client, isolated_environment, serve_moto
 from tests.helpers import ROOT
@@ -112,7 +112,7 @@ def test_dynamodb_put_item_then_query_through_two_integrations(moto: str, simula
     request = json.loads((ROOT / "samples" / "create-pet.json").read_text())
     request["stageVariables"]["petsTable"] = table
 
-    put = simulate(PUT_PET, request, aws_endpoint=moto)
+    put = simulate(PUT_PET, request, aws_endpoint=AwsEndpoint(moto))
     assert (put.response.status, json.loads(put.response.body)) == (201, {"id": REQUEST_ID})
     stored = client("dynamodb", moto).get_item(TableName=table, Key={"id": {"S": REQUEST_ID}})["Item"]
     assert stored["name"] == {"S": "Rex O'Malley"}
@@ -120,14 +120,14 @@ def test_dynamodb_put_item_then_query_through_two_integrations(moto: str, simula
 
     # The same request id again: the template's condition fails, DynamoDB answers 400 and the
     # integration response is selected by that status (spec §4).
-    again = simulate(PUT_PET, request, aws_endpoint=moto)
+    again = simulate(PUT_PET, request, aws_endpoint=AwsEndpoint(moto))
     assert (again.response.status, json.loads(again.response.body)) == (
         409,
         {"message": "The conditional request failed"},
     )
 
     query = {"method": "GET", "query": {"species": "Dog"}, "stageVariables": {"petsTable": table}}
-    found = simulate(QUERY_PETS, query, aws_endpoint=moto)
+    found = simulate(QUERY_PETS, query, aws_endpoint=AwsEndpoint(moto))
     assert json.loads(found.response.body) == {
         "pets": [{"id": REQUEST_ID, "name": "Rex O'Malley", "age": 3, "species": "Dog"}],
         "count": 1,
@@ -137,7 +137,7 @@ def test_dynamodb_put_item_then_query_through_two_integrations(moto: str, simula
 def test_the_trace_shows_what_aws_sends_and_where_apigw_sent_it(moto: str, simulate: Simulate) -> None:
     table = pets_table(moto)
     result = simulate(PUT_PET, {"method": "POST", "stageVariables": {"petsTable": table}, "json": {"name": "Bella", "species": "cat"}},
-                      aws_endpoint=moto)  # fmt: skip
+                      aws_endpoint=AwsEndpoint(moto))  # fmt: skip
     log = "\n".join(result.log)
     assert f"AWS service integration: POST dynamodb action PutItem in us-east-1, execution role {ROLE}; " in log
     assert "signed with SigV4 by access key ...ting" in log
@@ -159,7 +159,7 @@ def test_a_mapped_content_type_and_target_win_over_the_protocol_s(moto: str, sim
         },  # fmt: skip
         responses={"default": {"statusCode": "200"}},
     )
-    result = simulate(integration, {"method": "POST", "body": "{}"}, aws_endpoint=moto)
+    result = simulate(integration, {"method": "POST", "body": "{}"}, aws_endpoint=AwsEndpoint(moto))
     assert result.response.status == 200 and "TableNames" in json.loads(result.response.body)
     headers = next(line for line in result.log if "Endpoint request headers:" in line)
     assert headers.count("X-Amz-Target=") == 1 and headers.count("Content-Type=") == 1
@@ -190,7 +190,7 @@ def test_sqs_send_message_with_the_starter_template_then_receive_it(moto: str, s
         responses={"default": {"statusCode": "202", "responseTemplates": json_template("$input.body")}},
     )
     request = json.loads((ROOT / "samples" / "telemetry.json").read_text())
-    result = simulate(integration, request, aws_endpoint=moto)
+    result = simulate(integration, request, aws_endpoint=AwsEndpoint(moto))
     assert result.response.status == 202
     assert "<SendMessageResponse" in result.response.body  # the query protocol answers in XML
     (message,) = received(moto, queue_url)
@@ -211,7 +211,7 @@ def test_sqs_action_form_takes_its_parameters_from_the_query_string(moto: str, s
         responses={"default": {"statusCode": "200"}},
     )
     result = simulate(integration, {"method": "POST", "stageVariables": {"queue": queue_url}, "body": "a & b"},
-                      aws_endpoint=moto)  # fmt: skip
+                      aws_endpoint=AwsEndpoint(moto))  # fmt: skip
     assert result.response.status == 200
     uri = next(line for line in result.log if "Endpoint request URI:" in line)
     assert uri.endswith("Endpoint request URI: https://sqs.us-east-1.amazonaws.com/?Action=SendMessage&QueueUrl="
@@ -233,7 +233,7 @@ def test_sqs_json_protocol_through_mapped_headers(moto: str, simulate: Simulate)
         responses={"default": {"statusCode": "200", "responseTemplates": json_template("$input.path('$.MessageId')")}},
     )
     result = simulate(integration, {"method": "POST", "stageVariables": {"queue": queue_url}, "body": "hello"},
-                      aws_endpoint=moto)  # fmt: skip
+                      aws_endpoint=AwsEndpoint(moto))  # fmt: skip
     (message,) = received(moto, queue_url)
     assert (message["Body"], result.response.body) == ("hello", message["MessageId"])
 
@@ -253,7 +253,7 @@ def test_s3_put_object_with_the_starter_template_then_get_it_back(moto: str, sim
     request = json.loads((ROOT / "samples" / "upload.json").read_text())
     request["stageVariables"]["bucket"] = bucket
     request["pathParameters"]["name"] = "report 1.csv"
-    result = simulate(put, request, aws_endpoint=moto)
+    result = simulate(put, request, aws_endpoint=AwsEndpoint(moto))
     assert result.response.status == 200, result.response.body
     stored = client("s3", moto).get_object(Bucket=bucket, Key="uploads/report 1.csv")
     assert stored["Body"].read() == b"id,name\n7,Rex\n"
@@ -272,10 +272,10 @@ def test_s3_put_object_with_the_starter_template_then_get_it_back(moto: str, sim
         responses={"default": {"statusCode": "200"}, "404": {"statusCode": "404"}},
     )
     fetched = simulate(get, {"method": "GET", "pathParameters": {"key": "uploads/report 1.csv"},
-                             "stageVariables": {"bucket": bucket}}, aws_endpoint=moto)  # fmt: skip
+                             "stageVariables": {"bucket": bucket}}, aws_endpoint=AwsEndpoint(moto))  # fmt: skip
     assert (fetched.response.status, fetched.response.body) == (200, "id,name\n7,Rex\n")
     missing = simulate(get, {"method": "GET", "pathParameters": {"key": "nothing"}, "stageVariables": {"bucket": bucket}},
-                       aws_endpoint=moto)  # fmt: skip
+                       aws_endpoint=AwsEndpoint(moto))  # fmt: skip
     assert missing.response.status == 404 and "NoSuchKey" in missing.response.body
 
 
@@ -285,7 +285,7 @@ def test_a_bucket_in_the_host_name_is_sent_path_style_to_the_endpoint(moto: str,
     s3.create_bucket(Bucket=bucket)
     s3.put_object(Bucket=bucket, Key="a.txt", Body=b"from the bucket")
     result = simulate(aws(f"{bucket}.s3:path/a.txt", method="GET", responses={"default": {"statusCode": "200"}}),
-                      {"method": "GET"}, aws_endpoint=moto)  # fmt: skip
+                      {"method": "GET"}, aws_endpoint=AwsEndpoint(moto))  # fmt: skip
     assert result.response.body == "from the bucket"
     log = "\n".join(result.log)
     assert f"Endpoint request URI: https://{bucket}.s3.us-east-1.amazonaws.com/a.txt" in log
@@ -303,7 +303,7 @@ def test_kinesis_put_record_with_the_starter_template(moto: str, simulate: Simul
     )
     request = json.loads((ROOT / "samples" / "telemetry.json").read_text())
     request["stageVariables"]["stream"] = stream
-    result = simulate(integration, request, aws_endpoint=moto)
+    result = simulate(integration, request, aws_endpoint=AwsEndpoint(moto))
     assert result.response.body == "shardId-000000000000"
     iterator = kinesis.get_shard_iterator(
         StreamName=stream, ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON"
@@ -330,7 +330,7 @@ def test_step_functions_start_execution(moto: str, simulate: Simulate) -> None:
         },
     )
     result = simulate(integration, {"method": "POST", "stageVariables": {"machine": machine}, "json": {"order": 7}},
-                      aws_endpoint=moto)  # fmt: skip
+                      aws_endpoint=AwsEndpoint(moto))  # fmt: skip
     assert result.response.status == 202
     execution = states.describe_execution(executionArn=result.response.body)
     assert json.loads(execution["input"]) == {"order": 7}
@@ -352,7 +352,7 @@ def test_sns_publish_reaches_a_subscribed_queue(moto: str, simulate: Simulate) -
         responses={"default": {"statusCode": "200"}},
     )
     result = simulate(integration, {"method": "POST", "stageVariables": {"topic": topic}, "body": "pet adopted"},
-                      aws_endpoint=moto)  # fmt: skip
+                      aws_endpoint=AwsEndpoint(moto))  # fmt: skip
     assert result.response.status == 200 and "<PublishResponse" in result.response.body
     assert [message["Body"] for message in received(moto, queue_url)] == ["pet adopted"]
 
@@ -380,8 +380,11 @@ def test_signatures_pass_a_server_that_checks_them(monkeypatch: pytest.MonkeyPat
         for secret, status in ((key["SecretAccessKey"], 200), ("not-the-secret", 403)):
             monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
             aws_service.credentials.cache_clear()
-            assert simulate(put, request, aws_endpoint=url).response.status == status
-            assert simulate(listing, {"method": "POST", "body": "{}"}, aws_endpoint=url).response.status == status
+            assert simulate(put, request, aws_endpoint=AwsEndpoint(url)).response.status == status
+            assert (
+                simulate(listing, {"method": "POST", "body": "{}"}, aws_endpoint=AwsEndpoint(url)).response.status
+                == status
+            )
 
 
 def test_without_an_endpoint_nothing_is_called(simulate: Simulate) -> None:
@@ -397,7 +400,7 @@ def test_without_credentials_the_error_says_how_to_give_them(
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     with pytest.raises(UsageError, match="no AWS credentials") as raised:
-        simulate(PUT_PET, {"method": "POST", "json": {}}, aws_endpoint=moto)
+        simulate(PUT_PET, {"method": "POST", "json": {}}, aws_endpoint=AwsEndpoint(moto))
     assert raised.value.hint is not None and "AWS_ACCESS_KEY_ID" in raised.value.hint
 
 
@@ -406,11 +409,13 @@ def test_a_profile_that_does_not_exist_is_a_one_line_error(
 ) -> None:
     monkeypatch.setenv("AWS_PROFILE", "nobody")
     with pytest.raises(UsageError, match="AWS credentials: The config profile \\(nobody\\) could not be found"):
-        simulate(PUT_PET, {"method": "POST", "json": {}}, aws_endpoint=moto)
+        simulate(PUT_PET, {"method": "POST", "json": {}}, aws_endpoint=AwsEndpoint(moto))
 
 
 def test_an_unreachable_endpoint_is_aws_s_configuration_error(closed_port: int, simulate: Simulate) -> None:
-    result = simulate(PUT_PET, {"method": "POST", "json": {}}, aws_endpoint=f"http://127.0.0.1:{closed_port}")
+    result = simulate(
+        PUT_PET, {"method": "POST", "json": {}}, aws_endpoint=AwsEndpoint(f"http://127.0.0.1:{closed_port}")
+    )
     assert result.response.status == 500
     assert result.failure == f"127.0.0.1:{closed_port}: connection refused"
 
@@ -454,7 +459,7 @@ def test_binary_bodies_reach_s3_as_bytes(moto: str, simulate: Simulate) -> None:
     put = aws(f"s3:path/{bucket}/blob", method="PUT", responses={"default": {"statusCode": "200"}})
     request = {"method": "PUT", "headers": {"Content-Type": "image/png"}, "isBase64Encoded": True,
                "body": base64.b64encode(raw).decode()}  # fmt: skip
-    result = simulate(put, request, aws_endpoint=moto, binary_media_types=("image/png",))
+    result = simulate(put, request, aws_endpoint=AwsEndpoint(moto), binary_media_types=("image/png",))
     assert result.response.status == 200
     assert client("s3", moto).get_object(Bucket=bucket, Key="blob")["Body"].read() == raw
 
@@ -566,3 +571,212 @@ def test_apigw_test_runs_service_cases_against_the_endpoint(moto: str, tmp_path:
     without = apigw("test", str(cases), env=cli_environment(tmp_path))
     assert without.returncode == ExitStatus.DIFFERENT
     assert "--aws-endpoint URL (or AWS_ENDPOINT_URL)" in without.stdout
+
+
+# -- what a review found: signing what is sent, encoding, endpoints, credentials -------------
+
+
+@pytest.fixture(scope="module")
+def checking_moto() -> Iterator[tuple[str, dict[str, str]]]:
+    """A moto server that checks signatures, and the keys of a user it knows."""
+    with serve_moto(INITIAL_NO_AUTH_ACTION_COUNT="5") as url:
+        iam = client("iam", url)
+        iam.create_user(UserName="apigw")
+        key = iam.create_access_key(UserName="apigw")["AccessKey"]
+        everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        iam.put_user_policy(UserName="apigw", PolicyName="all", PolicyDocument=json.dumps(everything))
+        client("s3", url).create_bucket(Bucket="checked-uploads")
+        client("sqs", url).create_queue(QueueName="checked")
+        yield url, {"AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
+
+
+def checked_client(service: str, server: tuple[str, dict[str, str]]) -> Any:
+    url, keys = server
+    return client(service, url, aws_access_key_id=keys["AWS_ACCESS_KEY_ID"],
+                  aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"])  # fmt: skip
+
+
+@pytest.fixture
+def signed_as_user(monkeypatch: pytest.MonkeyPatch, checking_moto: tuple[str, dict[str, str]]) -> str:
+    for name, value in checking_moto[1].items():
+        monkeypatch.setenv(name, value)
+    return checking_moto[0]
+
+
+def test_stage_variables_in_a_path_are_signed_as_sent(
+    signed_as_user: str, checking_moto: tuple[str, dict[str, str]], simulate: Simulate
+) -> None:
+    put = aws("s3:path/checked-uploads/${stageVariables.name}", method="PUT",
+              responses={"default": {"statusCode": "200"}, "403": {"statusCode": "403"}})  # fmt: skip
+    request = {"method": "PUT", "stageVariables": {"name": "a b ü(1).txt"}, "body": "spaced"}
+    result = simulate(put, request, aws_endpoint=AwsEndpoint(signed_as_user))
+    assert result.response.status == 200, result.response.body
+    stored = checked_client("s3", checking_moto).get_object(Bucket="checked-uploads", Key="a b ü(1).txt")
+    assert stored["Body"].read() == b"spaced"
+
+
+def test_query_values_of_an_action_are_one_parameter_each(moto: str, simulate: Simulate) -> None:
+    _, queue_url = queue(moto)
+    integration = aws(
+        "sqs:action/SendMessage&QueueUrl=${stageVariables.queue}&MessageBody={text}",
+        method="GET",
+        requestParameters={
+            "integration.request.path.text": "method.request.querystring.text",
+            "integration.request.header.Content-Type": "'application/x-www-form-urlencoded'",
+        },  # fmt: skip
+        responses={"default": {"statusCode": "200"}},
+    )
+    request = {"method": "GET", "query": {"text": "a&b=c+d é/"}, "stageVariables": {"queue": queue_url}}
+    result = simulate(integration, request, aws_endpoint=AwsEndpoint(moto))
+    assert result.response.status == 200, result.response.body
+    assert [message["Body"] for message in received(moto, queue_url)] == ["a&b=c+d é/"]
+
+
+def test_the_query_is_sent_in_sigv4_canonical_form() -> None:
+    # botocore's signer canonicalises a query it is given as parameters by itself: the URL
+    # apigw sends must read the same, or AWS would compute another signature.
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    url = "https://sqs.us-east-1.amazonaws.com/?Action=SendMessage&QueueUrl=http://h:1/q&MessageBody=a%20b%2Bc%C3%A9~*'()!"
+    sent = aws_service.canonical_url(url)
+    parameters = {"Action": "SendMessage", "QueueUrl": "http://h:1/q", "MessageBody": "a b+cé~*'()!"}
+    signer = SigV4Auth(Credentials("k", "s"), "sqs", "us-east-1")
+    as_sent = signer.canonical_query_string(AWSRequest("GET", sent))
+    as_parameters = signer.canonical_query_string(AWSRequest("GET", sent.partition("?")[0], params=parameters))
+    assert as_sent == as_parameters
+
+
+def test_mapped_signing_headers_give_way_to_the_signature(signed_as_user: str, simulate: Simulate) -> None:
+    listing = aws(
+        "dynamodb:action/ListTables",
+        requestParameters={
+            "integration.request.header.authorization": "'AWS4-HMAC-SHA256 forged'",
+            "integration.request.header.X-Amz-Date": "'20000101T000000Z'",
+        },  # fmt: skip
+        responses={"default": {"statusCode": "200"}, "403": {"statusCode": "403"}},
+    )
+    result = simulate(listing, {"method": "POST", "body": "{}"}, aws_endpoint=AwsEndpoint(signed_as_user),
+                      reveal_secrets=True)  # fmt: skip
+    assert result.response.status == 200, result.response.body
+    headers = next(line for line in result.log if "Endpoint request headers:" in line)
+    assert "forged" not in headers and "20000101" not in headers
+    assert headers.lower().count("authorization=") == 1
+
+
+@pytest.mark.parametrize("spelling", ["http://LOCALHOST:{port}", "http://127.0.0.1:{port}/"])
+def test_the_endpoint_is_signed_as_it_is_sent(spelling: str, signed_as_user: str, simulate: Simulate) -> None:
+    port = signed_as_user.rpartition(":")[2]
+    listing = aws(
+        "dynamodb:action/ListTables", responses={"default": {"statusCode": "200"}, "403": {"statusCode": "403"}}
+    )
+    result = simulate(listing, {"method": "POST", "body": "{}"}, aws_endpoint=AwsEndpoint(spelling.format(port=port)))
+    assert result.response.status == 200, result.response.body
+
+
+def test_a_bucket_placeholder_in_the_host_name_is_filled_in(moto: str, simulate: Simulate) -> None:
+    bucket = unique("placed")
+    client("s3", moto).create_bucket(Bucket=bucket)
+    client("s3", moto).put_object(Bucket=bucket, Key="a.txt", Body=b"found")
+    get = aws("{bucket}.s3:path/{key}", method="GET",
+              requestParameters={"integration.request.path.bucket": "stageVariables.bucket",
+                                 "integration.request.path.key": "method.request.path.key"},
+              responses={"default": {"statusCode": "200"}})  # fmt: skip
+    request = {"method": "GET", "pathParameters": {"key": "a.txt"}, "stageVariables": {"bucket": bucket}}
+    result = simulate(get, request, aws_endpoint=AwsEndpoint(moto))
+    assert result.response.body == "found"
+    assert f"Sending request to {moto}/{bucket}/a.txt (--aws-endpoint)" in result.log[-9:][0] or any(
+        line.endswith(f"Sending request to {moto}/{bucket}/a.txt (--aws-endpoint)") for line in result.log
+    )
+
+
+def test_an_action_named_by_a_stage_variable_names_its_target_too(moto: str, simulate: Simulate) -> None:
+    integration = aws("dynamodb:action/${stageVariables.action}", responses={"default": {"statusCode": "200"}})
+    result = simulate(integration, {"method": "POST", "body": "{}", "stageVariables": {"action": "ListTables"}},
+                      aws_endpoint=AwsEndpoint(moto))  # fmt: skip
+    assert "TableNames" in result.response.body
+    assert "X-Amz-Target=DynamoDB_20120810.ListTables" in "\n".join(result.log)
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["arn:aws:apigateway:us-east-1:dynamodb:action/", "arn:aws:apigateway:us-east-1:dynamodb:action/&x=1",
+     "arn:aws:apigateway:us-east-1:dynamodb:action/ListTables\n", "arn:aws:apigateway:us-east-1:s3:path/a#b"],
+)  # fmt: skip
+def test_malformed_service_uris_are_refused(uri: str) -> None:
+    with pytest.raises(DefinitionError, match="is not an AWS service URI"):
+        ServiceUri.parse(uri, "test")
+
+
+def test_a_service_integration_needs_its_http_method(simulate: Simulate) -> None:
+    integration = aws("dynamodb:action/ListTables")
+    del integration["httpMethod"]
+    with pytest.raises(DefinitionError, match="needs an 'httpMethod'"):
+        simulate(integration, {"method": "POST"}, aws_endpoint=AwsEndpoint("http://127.0.0.1:1"))
+
+
+def test_a_header_value_http_cannot_carry_is_aws_s_configuration_error(moto: str, simulate: Simulate) -> None:
+    integration = aws("dynamodb:action/ListTables",
+                      requestParameters={"integration.request.header.X-Note": "method.request.header.X-In"},
+                      responses={"default": {"statusCode": "200"}})  # fmt: skip
+    result = simulate(integration, {"method": "POST", "headers": {"X-In": "snow ☃"}, "body": "{}"},
+                      aws_endpoint=AwsEndpoint(moto))  # fmt: skip
+    assert result.response.status == 500
+    assert result.failure is not None and "X-Note" in result.failure
+
+
+def test_a_role_profile_gets_its_credentials_from_the_endpoint(
+    monkeypatch: pytest.MonkeyPatch, moto: str, simulate: Simulate, tmp_path: Path
+) -> None:
+    (tmp_path / "config").write_text(
+        f"[profile deployer]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/deployer\nsource_profile = base\n"
+        "region = us-east-1\n"
+    )
+    (tmp_path / "credentials").write_text("[base]\naws_access_key_id = BASEKEY1\naws_secret_access_key = base\n")
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    monkeypatch.setenv("AWS_PROFILE", "deployer")
+    listing = aws("dynamodb:action/ListTables", responses={"default": {"statusCode": "200"}})
+    result = simulate(listing, {"method": "POST", "body": "{}"}, aws_endpoint=AwsEndpoint(moto))
+    assert "TableNames" in result.response.body
+    signer = next(line for line in result.log if "signed with SigV4 by access key" in line)
+    assert not signer.endswith("KEY1")  # the role's keys, from moto's STS, not the base profile's
+
+
+def test_an_invalid_aws_endpoint_url_matters_only_to_service_calls(tmp_path: Path) -> None:
+    environment = cli_environment(tmp_path, AWS_ENDPOINT_URL="localhost:4566")
+    mock = apigw("invoke", "--type", "mock", env=environment)
+    assert mock.returncode == 0, mock.stderr
+    service = apigw(*LIST_TABLES, env=environment, stdin="{}")
+    assert service.returncode == ExitStatus.USAGE
+    assert service.stderr.startswith("apigw: error: AWS_ENDPOINT_URL 'localhost:4566': expected an http:// or")
+
+
+def test_an_endpoint_with_a_password_is_refused(tmp_path: Path) -> None:
+    completed = apigw(*LIST_TABLES, "--aws-endpoint", "http://user:secret@127.0.0.1:1", env=cli_environment(tmp_path),
+                      stdin="{}")  # fmt: skip
+    assert completed.returncode == ExitStatus.USAGE and "secret" not in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [("credential_process = /nonexistent/helper", "AWS credentials: "),
+     ("credential_process = /bin/echo not-json", "AWS credentials: ")],
+)  # fmt: skip
+def test_a_failing_credential_provider_is_one_line(moto: str, tmp_path: Path, config: str, expected: str) -> None:
+    (tmp_path / "config").write_text(f"[default]\n{config}\n")
+    completed = apigw(*LIST_TABLES, "--aws-endpoint", moto, env=isolated_environment(tmp_path), stdin="{}")
+    assert completed.returncode == ExitStatus.USAGE, completed.stderr
+    assert completed.stderr.startswith(f"apigw: error: {expected}")
+    assert "Traceback" not in completed.stderr and len(completed.stderr.splitlines()) == 1
+
+
+def test_a_case_that_fails_on_the_wire_says_why(closed_port: int, tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "down.yaml").write_text(CASES.replace("TABLE", "x"), encoding="utf-8")
+    completed = apigw("test", str(cases), "-k", "put-a-pet", "--aws-endpoint", f"http://127.0.0.1:{closed_port}",
+                      env=cli_environment(tmp_path))  # fmt: skip
+    assert completed.returncode == ExitStatus.DIFFERENT
+    assert f"(the backend failed: 127.0.0.1:{closed_port}: connection refused)" in completed.stdout
