@@ -98,11 +98,19 @@ def render_in_scope(
     outcome = template.render(variables)
     return RenderResult(
         output=outcome.output,
-        request_override=to_json_safe(scope.request_override),
-        response_override=to_json_safe(scope.response_override),
+        request_override=_overrides_json(scope.request_override),
+        response_override=_overrides_json(scope.response_override),
         warnings=[f"{template.name}:{warning}" for warning in outcome.warnings],
         warning_places=[(item.rule, item.line, item.column, item.message) for item in outcome.warnings],
     )
+
+
+def _overrides_json(overrides: OverrideMap) -> dict[str, Any]:
+    """The overrides a template set, as JSON data; most set none."""
+    if all(type(value) is OverrideMap and not value for value in overrides.values()):
+        return {key: {} for key in overrides}
+    safe: dict[str, Any] = to_json_safe(overrides)
+    return safe
 
 
 def check_json_output(output: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 from apigw_cli.errors import RenderLimitExceeded, SandboxViolation, TemplatePositionError, TemplateRenderError
 from apigw_cli.vtl import nodes, operators
+from apigw_cli.vtl.codegen import generate_block
 from apigw_cli.vtl.limits import MAX_FOREACH_ITERATIONS, MAX_RANGE_ITEMS, LimitReached
 from apigw_cli.vtl.methods import JavaException, java_int_value, map_key
 from apigw_cli.vtl.parser import position
@@ -31,13 +32,14 @@ from apigw_cli.vtl.runtime import (
     Writer,
 )
 from apigw_cli.vtl.sandbox import (
+    RESOLVED_CALLS,
     SandboxRefusal,
     UnknownMember,
-    call_method,
     check_member_name,
     get_index,
     get_property,
     java_type_name,
+    resolve_call,
     set_index,
     set_property,
 )
@@ -106,17 +108,13 @@ class Compiler:
     # -- statements -----------------------------------------------------------------------
 
     def block(self, block: nodes.Block) -> Run:
-        runs = [self.statement(statement) for statement in _merge_text(block)]
-        if not runs:
-            return _nothing
-        if len(runs) == 1:
-            return runs[0]
+        statements = self.merged(block)
+        return generate_block(self, statements) if statements else _nothing
 
-        def run_block(state: RenderState) -> None:
-            for run in runs:
-                run(state)
-
-        return run_block
+    @staticmethod
+    def merged(block: nodes.Block) -> list[nodes.Statement]:
+        """The block's statements, adjacent text joined so each renders with one write."""
+        return _merge_text(block)
 
     def statement(self, statement: nodes.Statement) -> Run:
         if isinstance(statement, nodes.Text):
@@ -150,23 +148,33 @@ class Compiler:
 
     def output(self, reference: nodes.Reference) -> Run:
         evaluate = self.reference(reference)
-        offset = reference.offset
+        other = self.output_other(reference.offset)
 
         def run_output(state: RenderState) -> None:
             value = evaluate(state)
             if type(value) is str:
                 state.out.write(value)
-            elif isinstance(value, DefinedBlock):
+            elif value is not None:
+                other(state, value)
+
+        return run_output
+
+    def output_other(self, offset: int) -> Callable[[RenderState, Any], None]:
+        """Print a value that is not a string (nor null): a ``#define`` block renders, the
+        rest prints as Java would."""
+
+        def print_value(state: RenderState, value: Any) -> None:
+            if isinstance(value, DefinedBlock):
                 try:
                     _render_nested(state, value.body)
                 except LimitReached as exc:
                     self.error(offset, exc)
-            elif value is not None:
-                if isinstance(value, JavaArray):  # rare: the warning is built when it happens
-                    state.warn(self.warning(offset, _IDENTITY_HASH, "engine-difference"))
-                state.out.write(to_output_text(value))
+                return
+            if isinstance(value, JavaArray):  # rare: the warning is built when it happens
+                state.warn(self.warning(offset, _IDENTITY_HASH, "engine-difference"))
+            state.out.write(to_output_text(value))
 
-        return run_output
+        return print_value
 
     def escaped_output(self, statement: nodes.EscapedOutput) -> Run:
         evaluate = self.reference(statement.reference)
@@ -230,10 +238,17 @@ class Compiler:
                         self.error(offset, changed)
                     state.tick()
                     scope.index = index
-                    state.assign(variable, item)
-                    state.assign("foreach", scope)
-                    state.assign("velocityCount", index + 1)
-                    state.assign("velocityHasNext", index + 1 < length)
+                    if state.scope is None:  # outside macros, straight into the variables
+                        variables = state.variables
+                        variables[variable] = item
+                        variables["foreach"] = scope
+                        variables["velocityCount"] = index + 1
+                        variables["velocityHasNext"] = index + 1 < length
+                    else:
+                        state.assign(variable, item)
+                        state.assign("foreach", scope)
+                        state.assign("velocityCount", index + 1)
+                        state.assign("velocityHasNext", index + 1 < length)
                     try:
                         body(state)
                     except BreakScope:
@@ -446,13 +461,22 @@ class Compiler:
         steps = [self.accessor(accessor) for accessor in reference.accessors]
         if not steps:
             return lambda state: state.lookup(name)
+        # A property of a plain map (parsed JSON, $context) is a dictionary lookup: done in
+        # line, the general accessor only for other receivers.
+        plan = [
+            (accessor.name if isinstance(accessor, nodes.Attribute) else None, step)
+            for accessor, step in zip(reference.accessors, steps, strict=True)
+        ]
 
         def evaluate_reference(state: RenderState) -> Any:
-            value = state.lookup(name)
-            for step in steps:
+            value = state.variables.get(name) if state.scope is None else state.lookup(name)
+            for attribute, step in plan:
                 if value is None:
                     return None
-                value = step(state, value)
+                if attribute is not None and type(value) is dict:
+                    value = value.get(attribute)
+                else:
+                    value = step(state, value)
             return value
 
         return evaluate_reference
@@ -471,17 +495,7 @@ class Compiler:
                 return get_property(value, name)
 
         elif isinstance(accessor, nodes.MethodCall):
-            name = accessor.name
-            arguments = [self.expression(argument) for argument in accessor.args]
-
-            def access(state: RenderState, value: Any) -> Any:
-                state.step()
-                result = call_method(value, name, [argument(state) for argument in arguments])
-                state.check_value(result)
-                if isinstance(value, list | dict):
-                    state.check_value(value)  # the call may have grown its receiver
-                return result
-
+            return self.method_call(accessor)
         else:
             key_of = self.expression(accessor.key)
 
@@ -498,6 +512,30 @@ class Compiler:
                 self.error(offset, exc)
 
         return guarded_access
+
+    def method_call(self, accessor: nodes.MethodCall) -> Callable[[RenderState, Any], Any]:
+        """``.name(args)``, in one function: a call is most of a template's work."""
+        name, offset = accessor.name, accessor.offset
+        arguments = [self.expression(argument) for argument in accessor.args]
+        count = len(arguments)
+
+        def call(state: RenderState, value: Any) -> Any:
+            try:
+                state.step()
+                args = [argument(state) for argument in arguments]
+                resolved = RESOLVED_CALLS.get((type(value), name, count)) or resolve_call(value, name, count)
+                result = resolved(value, args)
+                state.check_value(result)
+                if isinstance(value, list | dict):
+                    state.check_value(value)  # the call may have grown its receiver
+                return result
+            except UnknownMember as exc:
+                state.warn(self.warning(offset, f"{exc}; API Gateway returns null here", "null-member"))
+                return None
+            except (JavaException, SandboxRefusal, LimitReached) as exc:
+                self.error(offset, exc)
+
+        return call
 
     # -- conditions -----------------------------------------------------------------------
 

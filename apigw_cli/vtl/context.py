@@ -12,6 +12,7 @@ import random
 import time
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from apigw_cli.models import find_header
@@ -60,6 +61,7 @@ def _extended_id(generator: random.Random) -> str:
     return base64.b64encode(generator.randbytes(10)).decode("ascii")[:15] + "="
 
 
+@lru_cache(maxsize=64)
 def format_request_time(epoch_ms: int) -> str:
     """API Gateway's ``requestTime``: ``28/Jun/2024:23:22:29 +0000``.
 

@@ -18,6 +18,7 @@ matches, possibly empty.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +42,9 @@ class CompiledPath:
     selectors: tuple[Selector, ...]
     definite: bool
     function: str | None
+    #: For a path of names and single indexes only (``$.a.b[0]``, the usual kind): the keys
+    #: to walk, without building node lists.
+    keys: tuple[str | int, ...] | None = None
 
     def select(self, document: Any) -> list[Any]:
         """Every node the path selects, in document order."""
@@ -50,6 +54,18 @@ class CompiledPath:
         return nodes
 
     def apply(self, document: Any) -> Any:
+        if self.keys is not None:
+            node = document
+            for key in self.keys:
+                if isinstance(key, str):
+                    if not isinstance(node, dict) or key not in node:
+                        return None
+                    node = node[key]
+                elif isinstance(node, list) and -len(node) <= key < len(node):
+                    node = node[key]
+                else:
+                    return None
+            return node
         nodes = self.select(document)
         if self.function is not None:
             return _FUNCTIONS[self.function](nodes[0] if self.definite and nodes else nodes)
@@ -76,7 +92,12 @@ def _child(name: str) -> Selector:
         if isinstance(node, dict) and name in node:
             yield node[name]
 
+    _WALKED[select] = name
     return select
+
+
+#: The selectors a definite path walks by key: a child's name, a single index.
+_WALKED: weakref.WeakKeyDictionary[Selector, str | int] = weakref.WeakKeyDictionary()
 
 
 def _children_map(names: tuple[str, ...]) -> Selector:
@@ -103,6 +124,8 @@ def _indexes(indexes: tuple[int, ...]) -> Selector:
                 if -len(node) <= index < len(node):
                     yield node[index]
 
+    if len(indexes) == 1:
+        _WALKED[select] = indexes[0]
     return select
 
 
@@ -196,7 +219,10 @@ class _Parser:
         selectors: list[Selector] = []
         while self.pos < len(path):
             selectors.append(self.selector())
-        return CompiledPath(tuple(selectors), self.definite, function)
+        walked = [_WALKED.get(selector) for selector in selectors]
+        keys = tuple(key for key in walked if key is not None)
+        simple = self.definite and function is None and len(keys) == len(selectors)
+        return CompiledPath(tuple(selectors), self.definite, function, keys if simple else None)
 
     def selector(self) -> Selector:
         path = self.path

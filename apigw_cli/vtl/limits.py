@@ -8,9 +8,9 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from types import FrameType
+from typing import Any
 
 
 class LimitReached(Exception):
@@ -43,27 +43,58 @@ MAX_COLLECTION_ITEMS = 1_000_000
 MAX_INTEGER_BITS = 13_000
 
 
-@contextmanager
-def deadline_alarm(deadline: float, too_slow: Callable[[], Exception]) -> Iterator[None]:
+class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(...)``
     """Raise ``too_slow()`` at ``deadline`` (a ``time.monotonic()`` value) even inside one long
     operation, such as a regex that backtracks, which checks between steps cannot stop.
     Uses ``SIGALRM``: only in the main thread and when no other timer is set; elsewhere the
-    caller's own checks between steps still apply."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
-        yield
-        return
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise too_slow()
+    caller's own checks between steps still apply.
 
-    def on_alarm(signum: int, frame: FrameType | None) -> None:
-        raise too_slow()
+    The handler is installed once and stays (installing one costs more than a small render);
+    an alarm that is not apigw's goes on to the handler it replaced.
+    """
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, remaining)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    __slots__ = ("deadline", "too_slow", "armed")
+
+    def __init__(self, deadline: float, too_slow: Callable[[], Exception]) -> None:
+        self.deadline = deadline
+        self.too_slow = too_slow
+        self.armed = False
+
+    def __enter__(self) -> None:
+        if threading.get_ident() != _MAIN_THREAD or _active:
+            return  # signals reach the main thread only; a nested alarm finds the outer one armed
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise self.too_slow()
+        if not _installed:
+            _replaced[0] = signal.signal(signal.SIGALRM, _on_alarm)
+            _installed.append(True)
+        _active.append(self.too_slow)
+        previous = signal.setitimer(signal.ITIMER_REAL, remaining)
+        if previous[0] > 0:  # someone else's timer was running: give it back, do without
+            signal.setitimer(signal.ITIMER_REAL, *previous)
+            _active.pop()
+            return
+        self.armed = True
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            _active.pop()
+
+
+_MAIN_THREAD = threading.main_thread().ident
+#: The armed alarm's exception maker (at most one: a nested alarm finds it armed).
+_active: list[Callable[[], Exception]] = []
+#: The SIGALRM handler apigw's replaced.
+_replaced: list[Any] = [signal.SIG_DFL]
+#: Whether apigw's handler is in place (apigw sets SIGALRM's handler nowhere else).
+_installed: list[bool] = []
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    if _active:
+        raise _active[-1]()
+    previous = _replaced[0]
+    if callable(previous):
+        previous(signum, frame)

@@ -23,7 +23,7 @@ machine; it is not a security boundary for running hostile templates as a servic
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from apigw_cli.vtl.methods import (
@@ -119,32 +119,62 @@ def check_member_name(name: str, *, call: bool) -> None:
         raise SandboxRefusal("'.class' is not accessible from a template (for a map key, write $map['class'])")
 
 
-def call_method(obj: Any, name: str, args: list[Any]) -> Any:
-    """``$obj.name(args)``. Raises :class:`UnknownMember`, :class:`SandboxRefusal`, or
-    :class:`~apigw_cli.vtl.methods.JavaException` from the method itself."""
+Call = Callable[[Any, list[Any]], Any]
+#: (receiver type, name, argument count) -> how the call runs; see :func:`resolve_call`.
+RESOLVED_CALLS: dict[tuple[type, str, int], Call] = {}
+_MAX_RESOLVED = 10_000
+
+
+def resolve_call(obj: Any, name: str, count: int) -> Call:
+    """Work out ``$obj.name(...)`` with ``count`` arguments for ``obj``'s type, and keep it."""
+    if len(RESOLVED_CALLS) >= _MAX_RESOLVED:  # templates choose the names: keep the table bounded
+        RESOLVED_CALLS.clear()
+    call = RESOLVED_CALLS[(type(obj), name, count)] = _resolve(obj, name, count)
+    return call
+
+
+def _resolve(obj: Any, name: str, count: int) -> Call:
+    """How ``$obj.name(...)`` with ``count`` arguments runs for any receiver of ``obj``'s type."""
     check_member_name(name, call=True)
     if isinstance(obj, TemplateObject):
         python_name = obj.vtl_methods.get(name)
         if python_name is None:
-            raise UnknownMember(f"{obj.java_class_name} has no method '{name}'")
+            return _refusal(f"{obj.java_class_name} has no method '{name}'")
         least, most = _object_arity(type(obj), python_name)
-        if not least <= len(args) <= most:
-            raise UnknownMember(f"{obj.java_class_name}.{name} does not take {len(args)} argument(s)")
-        try:
-            return getattr(obj, python_name)(*args)
-        except NoSuchMethod:
-            raise UnknownMember(f"{obj.java_class_name}.{name} does not take {len(args)} argument(s)") from None
+        wrong_count = f"{obj.java_class_name}.{name} does not take {count} argument(s)"
+        if not least <= count <= most:
+            return _refusal(wrong_count)
+
+        def call_object(receiver: Any, args: list[Any]) -> Any:
+            try:
+                return getattr(receiver, python_name)(*args)
+            except NoSuchMethod:
+                raise UnknownMember(wrong_count) from None
+
+        return call_object
     table = _table(obj)
     method = table.get(name) if table is not None else None
     if method is None:
-        raise UnknownMember(f"{java_type_name(obj)} has no method '{name}'")
+        return _refusal(f"{java_type_name(obj)} has no method '{name}'")
     least, most = _ARITIES[id(method)]
-    if not least <= len(args) <= most:
-        raise UnknownMember(f"{java_type_name(obj)}.{name} does not take {len(args)} argument(s)")
-    try:
-        return method(obj, *args)
-    except NoSuchMethod:
-        raise UnknownMember(f"{java_type_name(obj)}.{name} does not accept these arguments") from None
+    if not least <= count <= most:
+        return _refusal(f"{java_type_name(obj)}.{name} does not take {count} argument(s)")
+    refused_arguments = f"{java_type_name(obj)}.{name} does not accept these arguments"
+
+    def call_java(receiver: Any, args: list[Any]) -> Any:
+        try:
+            return method(receiver, *args)
+        except NoSuchMethod:
+            raise UnknownMember(refused_arguments) from None
+
+    return call_java
+
+
+def _refusal(message: str) -> Call:
+    def refuse(receiver: Any, args: list[Any]) -> Any:
+        raise UnknownMember(message)
+
+    return refuse
 
 
 def get_property(obj: Any, name: str) -> Any:

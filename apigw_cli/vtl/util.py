@@ -27,6 +27,12 @@ _JS_ESCAPES = {
     "\b": "\\b", "\n": "\\n", "\t": "\\t", "\f": "\\f", "\r": "\\r",
 }  # fmt: skip
 _JS_SPECIAL = re.compile("[^ !#-&(-.0-\\[\\]-~]")
+#: The ASCII part of the escaping, as a translation table (one pass in C); the rest, outside
+#: ASCII, goes through :func:`_escape_char`.
+_JS_ASCII = {ord(char): escaped for char, escaped in _JS_ESCAPES.items()} | {
+    code: f"\\u{code:04X}" for code in range(0x20) if chr(code) not in _JS_ESCAPES
+}
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 _PERCENT_RUN = re.compile(r"(?:%[0-9a-fA-F]{2})+")
 
 
@@ -74,7 +80,10 @@ class Util(TemplateObject):
         """Apache Commons Lang 2.6 ``StringEscapeUtils.escapeJavaScript``: quotes, backslash
         and ``/`` escaped, control and non-ASCII characters as upper-case ``\\uXXXX``."""
         text = _string_or_null(value)
-        return None if text is None else _JS_SPECIAL.sub(_escape_char, text)
+        if text is None or _JS_SPECIAL.search(text) is None:
+            return text
+        escaped = text.translate(_JS_ASCII)
+        return escaped if escaped.isascii() else _NON_ASCII.sub(_escape_char, escaped)
 
     def parse_json(self, value: Any) -> Any:
         text = _string_or_null(value)

@@ -23,7 +23,9 @@ Map.Entry              :class:`MapEntry`                           ``a=1``
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -189,9 +191,25 @@ def to_json_text(value: Any) -> str:
     >>> to_json_text({"a": [1, 2.0, None, "x\\"y"], "b": {"c": True}})
     '{"a":[1,2.0,null,"x\\\\"y"],"b":{"c":true}}'
     """
+    try:  # the C encoder, when its text is json-smart's (most payloads): checked below
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_not_plain_json)
+    except (TypeError, ValueError, RecursionError):
+        text = None
+    if text is not None and _DIFFERS_FROM_JSON_SMART.search(text) is None:
+        return text
     parts: list[str] = []
     _write_json(value, parts)
     return "".join(parts)
+
+
+#: Where Python's JSON text may differ from json-smart's: characters it does not escape or
+#: escapes in lower case, and doubles outside [1e-3, 1e7), which Java writes as ``d.dE±n``.
+#: A string that merely looks like one of these takes the slow path, with the same result.
+_DIFFERS_FROM_JSON_SMART = re.compile(r"[\x7f-\x9f\u2000-\u20ff]|\\u00|\de[+-]|\d{8}\.|0\.000")
+
+
+def _not_plain_json(value: Any) -> Any:
+    raise TypeError
 
 
 def _write_json(value: Any, out: list[str]) -> None:
@@ -228,11 +246,14 @@ def _write_json(value: Any, out: list[str]) -> None:
 
 
 _JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: What json-simple/json-smart escape: quotes, backslashes, control characters, and the
+#: ranges U+007F-U+009F and U+2000-U+20FF as ``\\uXXXX``.
+_JSON_SPECIAL = re.compile('["\\\\\x00-\x1f\x7f-\x9f\u2000-\u20ff]')
 
 
-def _needs_unicode_escape(char: str) -> bool:
-    code = ord(char)
-    return code <= 0x1F or 0x7F <= code <= 0x9F or 0x2000 <= code <= 0x20FF
+def _json_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _JSON_ESCAPES.get(char) or f"\\u{ord(char):04X}"
 
 
 def json_quote(text: str) -> str:
@@ -241,26 +262,26 @@ def json_quote(text: str) -> str:
     >>> json_quote('a"b\\u2028c\\x01é')
     '"a\\\\"b\\\\u2028c\\\\u0001é"'
     """
-    out = ['"']
-    for char in text:
-        escaped = _JSON_ESCAPES.get(char)
-        if escaped is not None:
-            out.append(escaped)
-        elif _needs_unicode_escape(char):
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
+    if _JSON_SPECIAL.search(text) is None:  # the usual case: nothing to escape
+        return f'"{text}"'
+    return f'"{_JSON_SPECIAL.sub(_json_escape, text)}"'
 
 
 def from_json_value(value: Any) -> Any:
-    """Turn ``json.loads`` output into template values: arrays become :class:`JsonList`."""
-    if isinstance(value, list):
-        return JsonList(from_json_value(item) for item in value)
-    if isinstance(value, dict):
-        return {key: from_json_value(item) for key, item in value.items()}
+    """Turn ``json.loads`` output into template values: arrays become :class:`JsonList`.
+    Objects are changed in place (the document is fresh from the parser), so a large
+    payload's maps are not built twice."""
+    kind = type(value)
+    if kind is list:
+        return JsonList([from_json_value(item) if type(item) in _CONTAINERS else item for item in value])
+    if kind is dict:
+        for key, item in value.items():
+            if type(item) in _CONTAINERS:
+                value[key] = from_json_value(item)
     return value
+
+
+_CONTAINERS = frozenset({list, dict})
 
 
 def to_json_safe(value: Any, _open: frozenset[int] = frozenset()) -> Any:

@@ -1,0 +1,79 @@
+"""A block of statements as one generated Python function, built once per template.
+
+The statements that make up most of a template's work (text, ``$reference`` output,
+``#if``/``#elseif``/``#else``) become straight-line Python in that function; the others, and
+every expression, stay the compiler's closures, which the function calls. This removes a
+function call and a loop step per statement, which is most of what a loop body costs.
+
+Only names apigw makes appear in the generated source: the template's text, values and
+names reach the function as objects in its namespace, never as code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from apigw_cli.vtl import nodes
+
+if TYPE_CHECKING:
+    from apigw_cli.vtl.compiler import Compiler
+    from apigw_cli.vtl.runtime import Run
+
+#: ``#if`` nesting written inline; deeper ones are called (Python refuses deep nesting).
+_MAX_INLINE_DEPTH = 8
+
+
+class _Function:
+    """The source and namespace of one generated function."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = {}
+
+    def constant(self, value: Any) -> str:
+        """A name in the namespace bound to ``value``."""
+        name = f"k{len(self.namespace)}"
+        self.namespace[name] = value
+        return name
+
+    def add(self, depth: int, line: str) -> None:
+        self.lines.append("    " * depth + line)
+
+
+def generate_block(compiler: Compiler, statements: list[nodes.Statement]) -> Run:
+    """One function running ``statements`` (text already merged)."""
+    function = _Function()
+    function.add(0, "def run_block(state):")
+    function.add(1, "write = state.out.write")
+    _emit(compiler, function, statements, 1)
+    code = compile("\n".join(function.lines), f"<{compiler.name}>", "exec")
+    exec(code, function.namespace)  # noqa: S102 - apigw's own source; see the module docstring
+    run: Run = function.namespace["run_block"]
+    return run
+
+
+def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statement], depth: int) -> None:
+    if not statements:
+        function.add(depth, "pass")
+    for statement in statements:
+        if isinstance(statement, nodes.Text):
+            function.add(depth, f"write({function.constant(statement.text)})")
+        elif isinstance(statement, nodes.Output):
+            evaluate = function.constant(compiler.reference(statement.reference))
+            other = function.constant(compiler.output_other(statement.reference.offset))
+            function.add(depth, f"value = {evaluate}(state)")
+            function.add(depth, "if type(value) is str:")
+            function.add(depth + 1, "write(value)")
+            function.add(depth, "elif value is not None:")
+            function.add(depth + 1, f"{other}(state, value)")
+        elif isinstance(statement, nodes.If) and depth < _MAX_INLINE_DEPTH:
+            keyword = "if"
+            for condition, body in statement.branches:
+                function.add(depth, f"{keyword} {function.constant(compiler.condition(condition))}(state):")
+                _emit(compiler, function, compiler.merged(body), depth + 1)
+                keyword = "elif"
+            if statement.otherwise is not None:
+                function.add(depth, "else:")
+                _emit(compiler, function, compiler.merged(statement.otherwise), depth + 1)
+        else:
+            function.add(depth, f"{function.constant(compiler.statement(statement))}(state)")
