@@ -37,7 +37,7 @@ def _passthrough() -> str:
 
 def _foreach(items: int = 100) -> str:
     return json.dumps(
-        {"items": [{"name": f"item {i} \"quoted\"", "note": f"line {i}\nnext 'line'"} for i in range(items)]}
+        {"items": [{"name": f'item {i} "quoted"', "note": f"line {i}\nnext 'line'"} for i in range(items)]}
     )
 
 
