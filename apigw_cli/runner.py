@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from apigw_cli.errors import ApigwError, UsageError
 from apigw_cli.integrations.aws_service import AwsEndpoint
 from apigw_cli.invoke import InvokeOptions, invoke
 from apigw_cli.models import DiffResult, MultiValues, RenderResult, find_header
+from apigw_cli.parallel import can_fork, run_parallel
 from apigw_cli.render import render_template
 from apigw_cli.routing import invoke_route
 from apigw_cli.vtl.context import Identity
@@ -292,10 +294,21 @@ def run_cases(
     fail_fast: bool = False,
     on_result: Callable[[CaseResult], None] | None = None,
     aws_endpoint: AwsEndpoint | None = None,
+    jobs: int = 1,
 ) -> TestReport:
+    """Run ``cases``, in ``jobs`` processes when more than one (results in case order)."""
     report = TestReport()
+    run_one = partial(run_case, aws_endpoint=aws_endpoint)
+    if jobs > 1 and len(cases) > 1 and can_fork():
+        finished: dict[int, CaseResult] = {}
+        for position, result in run_parallel(cases, run_one, min(jobs, len(cases)), fail_fast=fail_fast):
+            finished[position] = result
+            if on_result is not None:
+                on_result(result)
+        report.results = [finished[position] for position in sorted(finished)]
+        return report
     for case in cases:
-        result = run_case(case, aws_endpoint=aws_endpoint)
+        result = run_one(case)
         report.results.append(result)
         if on_result is not None:
             on_result(result)

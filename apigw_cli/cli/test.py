@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,7 +15,10 @@ from apigw_cli.cli.options import (
     aws_endpoint_choice,
     watch_command,
 )
-from apigw_cli.errors import CheckFailed
+from apigw_cli.errors import CheckFailed, UsageError
+
+if TYPE_CHECKING:
+    from apigw_cli.cases import Case, CaseFile
 
 HELP = """Run the cases of every case file under PATH (default: the current folder).
 
@@ -24,12 +27,15 @@ A case file is a YAML or JSON list of cases (id, kind, template or templateFile,
 response, expect); see the README. Cases render deterministically. Reports each failure with
 its diff and ends with one line: N passed, N failed, N skipped. Exit 1 when a case failed.
 Invoke cases of AWS service integrations without a response: call --aws-endpoint.
+--jobs N runs cases in N processes; --shard I/N runs every Nth case from the Ith, so that
+N CI runners share a suite, each case on exactly one of them.
 
 \b
 Examples:
   apigw test templates/
   apigw test templates/ -k 'pet and not response' -x
   apigw test templates/ --junit apigw-junit.xml
+  apigw test templates/ samples/ --jobs 4 --shard 1/2
 """
 
 
@@ -47,6 +53,18 @@ def test(
         bool,
         typer.Option("--update", help="Rewrite expect.body/expect.json of failed cases with the actual output."),
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option("-j", "--jobs", metavar="N", help="Run cases in N processes (results in case order)."),
+    ] = 1,
+    shard_text: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="I/N",
+            help="Run only shard I of N (every Nth case from the Ith): one per CI runner, each case in one shard.",
+        ),
+    ] = None,
     aws_endpoint: AwsEndpointOption = None,
     json_output: JsonOption = False,
     watch: WatchOption = False,
@@ -54,20 +72,34 @@ def test(
 ) -> None:
     roots = paths or ["."]
     endpoint = aws_endpoint_choice(aws_endpoint)
+    from apigw_cli.parallel import parse_shard
+
+    if jobs < 1:
+        raise UsageError(f"--jobs {jobs}: expected at least 1 process")
+
+    split = parse_shard(shard_text) if shard_text is not None else None
+
+    def chosen(case_files: list[CaseFile]) -> list[Case]:
+        from apigw_cli.parallel import shard
+        from apigw_cli.runner import select_cases
+
+        cases = select_cases([case for case_file in case_files for case in case_file.cases], select)
+        return shard(cases, *split) if split is not None else cases
 
     def run() -> None:
         from apigw_cli import output
         from apigw_cli.junit import write_junit
-        from apigw_cli.runner import load_cases, run_cases, select_cases, update_case_files
+        from apigw_cli.runner import load_cases, run_cases, update_case_files
 
         case_files = load_cases(roots)
-        cases = select_cases([case for case_file in case_files for case in case_file.cases], select)
+        cases = chosen(case_files)
         if not cases:
             where = " ".join(roots) + (f" matching -k {select!r}" if select else "")
+            where += f" in shard {shard_text}" if shard_text else ""
             raise CheckFailed(f"no cases to run under {where}")
         progress = output.Progress(len(cases))
         try:
-            report = run_cases(cases, fail_fast=exitfirst, on_result=progress.advance, aws_endpoint=endpoint)
+            report = run_cases(cases, fail_fast=exitfirst, on_result=progress.advance, aws_endpoint=endpoint, jobs=jobs)
         finally:
             progress.close()
         if update:
@@ -75,8 +107,7 @@ def test(
             if updated:
                 # Run again from the rewritten files: what still fails is reported and counts.
                 case_files = load_cases(roots)
-                cases = select_cases([case for case_file in case_files for case in case_file.cases], select)
-                report = run_cases(cases, fail_fast=exitfirst, aws_endpoint=endpoint)
+                report = run_cases(chosen(case_files), fail_fast=exitfirst, aws_endpoint=endpoint, jobs=jobs)
                 report.updated = updated
         if junit is not None:
             write_junit(report, junit)
