@@ -46,7 +46,7 @@ def generate_block(compiler: Compiler, statements: list[nodes.Statement]) -> Run
     function.add(0, "def run_block(state):")
     function.add(1, "write = state.out.write")
     _emit(compiler, function, statements, 1)
-    code = compile("\n".join(function.lines), f"<{compiler.name}>", "exec")
+    code = compile("\n".join(function.lines), "<template>", "exec")
     exec(code, function.namespace)  # noqa: S102 - apigw's own source; see the module docstring
     run: Run = function.namespace["run_block"]
     return run

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from apigw_cli.errors import RenderLimitExceeded
+from apigw_cli.errors import RenderLimitExceeded, TemplatePositionError
 from apigw_cli.vtl.compiler import EVALUATED_NAME, CompiledBody, Compiler
 from apigw_cli.vtl.limits import MAX_TEMPLATE_BYTES, LimitReached, deadline_alarm
 from apigw_cli.vtl.parser import parse_template, syntax_error
@@ -36,7 +36,10 @@ class Template:
     def __init__(self, source: str, name: str) -> None:
         self.source = source
         self.name = name
-        self._body = _compile(source, name)
+        try:
+            self._body = _compile_shared(source)
+        except TemplatePositionError as exc:
+            raise _named(exc, name) from exc.__cause__
 
     def render(self, variables: dict[str, Any]) -> RenderOutcome:
         """Render with these top-level variables (``input``, ``util``, ``context``...).
@@ -50,6 +53,8 @@ class Template:
                 self._body.run(state)
         except (StopRender, BreakScope):
             pass
+        except TemplatePositionError as exc:
+            raise _named(exc, self.name) from exc.__cause__
         except LimitReached as exc:
             raise RenderLimitExceeded(str(exc), name=self.name, line=1, column=1) from exc
         except RecursionError:
@@ -64,11 +69,29 @@ class Template:
 
 @lru_cache(maxsize=TEMPLATE_CACHE_SIZE)
 def compile_template(source: str, name: str) -> Template:
-    """Parse and compile ``source``; the same text and name return the same template.
+    """Parse and compile ``source``; the same text and name return the same template, and
+    the same text under another name shares its compiled body (a suite of cases over one
+    template parses it once).
 
     Raises :class:`~apigw_cli.errors.TemplateSyntaxError` naming ``name``, line and column.
     """
     return Template(source, name)
+
+
+#: The name a shared body is compiled under; its errors take the template's own name.
+_SHARED_NAME = "<apigw: a shared template>"
+
+
+@lru_cache(maxsize=TEMPLATE_CACHE_SIZE)
+def _compile_shared(source: str) -> CompiledBody:
+    return _compile(source, _SHARED_NAME)
+
+
+def _named(error: TemplatePositionError, name: str) -> TemplatePositionError:
+    """``error`` located in the template called ``name``."""
+    if error.name == _SHARED_NAME:
+        error.name = name
+    return error
 
 
 def _compile(source: str, name: str) -> CompiledBody:
