@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from apigw_cli.errors import TemplateError, TemplatePositionError
 from apigw_cli.lint.report import Finding
-from apigw_cli.vtl.parser import parse_template, position
+from apigw_cli.vtl.parser import parse_template
+from apigw_cli.vtl.positions import position
 
 #: ``$name.member(args).member[index]``, with ``$!`` and ``${...}`` forms.
 #: A call's arguments: quoted strings (which may hold parentheses), and nested calls.

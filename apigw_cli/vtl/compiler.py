@@ -17,7 +17,7 @@ from apigw_cli.vtl import nodes, operators
 from apigw_cli.vtl.codegen import generate_block
 from apigw_cli.vtl.limits import MAX_FOREACH_ITERATIONS, MAX_RANGE_ITEMS, LimitReached
 from apigw_cli.vtl.methods import JavaException, java_int_value, map_key
-from apigw_cli.vtl.parser import position
+from apigw_cli.vtl.positions import position
 from apigw_cli.vtl.runtime import (
     BreakScope,
     DefinedBlock,

@@ -14,7 +14,8 @@ from typing import Any
 from apigw_cli.errors import RenderLimitExceeded, TemplatePositionError
 from apigw_cli.vtl.compiler import EVALUATED_NAME, CompiledBody, Compiler
 from apigw_cli.vtl.limits import MAX_TEMPLATE_BYTES, LimitReached, deadline_alarm
-from apigw_cli.vtl.parser import parse_template, syntax_error
+from apigw_cli.vtl.parser import parse_template
+from apigw_cli.vtl.positions import syntax_error
 from apigw_cli.vtl.runtime import BreakScope, RenderState, RenderWarning, StopRender
 
 #: Templates kept compiled per process, keyed by their text and name.
@@ -106,8 +107,7 @@ def _compile(source: str, name: str) -> CompiledBody:
             column=1,
         )
     try:
-        block = parse_template(source, name)
-        return Compiler(name, source, _compile_evaluated).compile(block)
+        return Compiler(name, source, _compile_evaluated).compile(parse_template(source, name))
     except RecursionError:
         raise syntax_error(source, name, 0, "the template nests too deeply to compile") from None
 

@@ -9,7 +9,6 @@ Only Java 8 methods are listed (the Java version API Gateway runs is not documen
 
 from __future__ import annotations
 
-import inspect
 import math
 import re
 import struct
@@ -500,6 +499,17 @@ CHAR_METHODS: dict[str, Method] = {
 
 def arity(method: Method) -> tuple[int, int]:
     """The least and most arguments a table entry accepts, besides ``self``."""
+    code = getattr(method, "__code__", None)
+    if code is not None and not code.co_flags & (_CO_VARARGS | _CO_VARKEYWORDS) and not code.co_kwonlyargcount:
+        # Read off the code object: importing inspect would cost every start of the command.
+        count = code.co_argcount - 1
+        return count - len(getattr(method, "__defaults__", None) or ()), count
+    import inspect
+
     parameters = list(inspect.signature(method).parameters.values())[1:]
     required = [parameter for parameter in parameters if parameter.default is inspect.Parameter.empty]
     return len(required), len(parameters)
+
+
+#: ``inspect.CO_VARARGS`` and ``inspect.CO_VARKEYWORDS``, without importing inspect.
+_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08

@@ -4,13 +4,23 @@ so render errors can name the line and column."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar, dataclass_transform
+
+_T = TypeVar("_T")
+
+
+#: Nodes are never changed once parsed. They are plain slotted classes: ``frozen``, ``eq``
+#: and ``repr`` would cost half a millisecond per class on every start of the command.
+@dataclass_transform()
+def _node(cls: type[_T]) -> type[_T]:
+    return dataclass(slots=True, repr=False, eq=False, match_args=False)(cls)
+
 
 # ---------------------------------------------------------------------------------------------
 # Expressions
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Literal:
     """``1``, ``2.5``, ``'text'``, ``true``, ``false`` (``None`` for an empty condition)."""
 
@@ -18,7 +28,7 @@ class Literal:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Interpolated:
     """A double-quoted string: its content is a template rendered to text."""
 
@@ -26,19 +36,19 @@ class Interpolated:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class ListLiteral:
     items: tuple[Expr, ...]
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class MapLiteral:
     entries: tuple[tuple[Expr, Expr], ...]
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class RangeLiteral:
     """``[start..end]``, inclusive, counting down when ``end < start``."""
 
@@ -47,7 +57,7 @@ class RangeLiteral:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Attribute:
     """``.name``: a map key or a bean property (``getName()``/``isName()``)."""
 
@@ -55,7 +65,7 @@ class Attribute:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class MethodCall:
     """``.name(args)``."""
 
@@ -64,7 +74,7 @@ class MethodCall:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Index:
     """``[expr]``: a list index or a map key."""
 
@@ -75,7 +85,7 @@ class Index:
 Accessor: TypeAlias = Attribute | MethodCall | Index
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Reference:
     """``$name`` followed by accessors, e.g. ``$input.path('$.a').size()``."""
 
@@ -86,7 +96,7 @@ class Reference:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class BinaryOp:
     """``left OP right`` with OP one of ``|| && == != < <= > >= + - * / %``."""
 
@@ -96,7 +106,7 @@ class BinaryOp:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Not:
     operand: Expr
     offset: int
@@ -108,20 +118,20 @@ Expr: TypeAlias = Literal | Interpolated | ListLiteral | MapLiteral | RangeLiter
 # Statements
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Text:
     text: str
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Output:
     """A reference placed in the text; prints its value (null prints empty on AWS)."""
 
     reference: Reference
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class EscapedOutput:
     """``\\$ref`` behind an odd number of backslashes: Velocity prints the reference's source
     text, with half the backslashes when it has a value and half plus one when it has none."""
@@ -130,14 +140,14 @@ class EscapedOutput:
     backslashes: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class If:
     branches: tuple[tuple[Expr, Block], ...]
     otherwise: Block | None
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Foreach:
     variable: str
     iterable: Expr
@@ -145,7 +155,7 @@ class Foreach:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Set:
     """``#set($name.accessor... = value)``."""
 
@@ -154,7 +164,7 @@ class Set:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class MacroDefinition:
     name: str
     parameters: tuple[str, ...]
@@ -162,7 +172,7 @@ class MacroDefinition:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class MacroCall:
     name: str
     args: tuple[Expr, ...]
@@ -171,7 +181,7 @@ class MacroCall:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Define:
     """``#define($name) ... #end``: ``$name`` renders the block each time it is printed."""
 
@@ -180,18 +190,18 @@ class Define:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Evaluate:
     expression: Expr
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Stop:
     offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Break:
     offset: int
 

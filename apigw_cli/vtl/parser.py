@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from apigw_cli.errors import TemplateSyntaxError
 from apigw_cli.vtl import nodes
 from apigw_cli.vtl.expressions import (
     ExpressionSyntaxError,
@@ -31,6 +30,7 @@ from apigw_cli.vtl.expressions import (
     parse_reference,
     parse_value,
 )
+from apigw_cli.vtl.positions import syntax_error
 
 _DIRECTIVE = re.compile(r"#(?:\{([a-zA-Z_][a-zA-Z0-9_]*)\}|([a-zA-Z_][a-zA-Z0-9_]*))")
 _LINE_BREAK_AFTER = re.compile(r"[ \t]*(?:\r\n|\n|\r)")
@@ -61,20 +61,6 @@ def parse_template(source: str, name: str) -> nodes.Block:
         return _Scanner(source, 0, len(source), in_string=False).scan()
     except ExpressionSyntaxError as exc:
         raise syntax_error(source, name, exc.offset, str(exc)) from exc
-
-
-def syntax_error(source: str, name: str, offset: int, message: str) -> TemplateSyntaxError:
-    line, column, text = position(source, offset)
-    return TemplateSyntaxError(message, name=name, line=line, column=column, source_line=text)
-
-
-def position(source: str, offset: int) -> tuple[int, int, str]:
-    """1-based line and column of ``offset``, and the text of that line."""
-    offset = max(0, min(offset, len(source)))
-    line_start = source.rfind("\n", 0, offset) + 1
-    line_end = source.find("\n", offset)
-    line_text = source[line_start : line_end if line_end >= 0 else len(source)]
-    return source.count("\n", 0, offset) + 1, offset - line_start + 1, line_text.rstrip("\r")
 
 
 @dataclass
