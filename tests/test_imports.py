@@ -47,3 +47,26 @@ def test_the_invoke_api_is_public() -> None:
 
     assert apigw_cli.invoke_integration is invoke
     assert {"invoke_integration", "InvokeOptions", "InvokeResult", "load_integration"} <= set(apigw_cli.__all__)
+
+
+def test_one_command_builds_only_that_command(tmp_path: Path) -> None:
+    """``apigw render`` does not import the other commands' modules; ``--help`` lists all."""
+    template = tmp_path / "t.vtl"
+    template.write_text("$input.params('id')", encoding="utf-8")
+    probe = (
+        "import sys; from apigw_cli.cli import main; sys.argv = ['apigw', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(name for name in sys.modules if name.startswith('apigw_cli.cli.'))), file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "--traceback", "render", str(template), "-p", "id=7"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.stdout == "7"
+    loaded = set(result.stderr.split())
+    assert "apigw_cli.cli.render" in loaded
+    assert loaded.isdisjoint(
+        {"apigw_cli.cli.soap", "apigw_cli.cli.invoke", "apigw_cli.cli.lint", "apigw_cli.cli.check"}
+    )
+    listing = subprocess.run([sys.executable, "-m", "apigw_cli", "--help"], capture_output=True, text=True, check=False)
+    assert all(f"  {name} " in listing.stdout for name in ("render", "diff", "test", "lint", "check", "invoke", "soap"))

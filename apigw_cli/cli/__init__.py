@@ -94,18 +94,8 @@ def _is_output_error(exc: OSError) -> bool:
     return exc.errno in (errno.EBADF, errno.EPIPE, errno.ENOSPC, errno.EIO)
 
 
-app = typer.Typer(
-    cls=ApigwGroup,
-    name="apigw",
-    help="A workbench for Amazon API Gateway REST integrations: render VTL mapping templates exactly as AWS "
-    "does, check them against golden cases, and simulate whole integration calls.",
-    epilog=EXIT_CODES_HELP,
-    rich_markup_mode=None,
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+#: The commands, in the order --help lists them; each module has ``register(app)``.
+COMMANDS = ("render", "diff", "test", "lint", "check", "invoke", "routes", "soap", "templates")
 
 
 def _show_version(value: bool) -> None:
@@ -114,7 +104,6 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -125,15 +114,31 @@ def _root(
     """Options that apply to every command."""
 
 
-def _register() -> None:
-    from apigw_cli.cli import check, diff, invoke, lint, render, routes, soap, templates, test
+def build_app(commands: tuple[str, ...] = COMMANDS) -> typer.Typer:
+    """The ``apigw`` application with ``commands`` (each imported and registered here)."""
+    from importlib import import_module
 
-    for command in (render, diff, test, lint, check, invoke, routes, soap, templates):
-        command.register(app)
-    for typer_app in (app, *(group.typer_instance for group in app.registered_groups if group.typer_instance)):
+    application = typer.Typer(
+        cls=ApigwGroup,
+        name="apigw",
+        help="A workbench for Amazon API Gateway REST integrations: render VTL mapping templates exactly as AWS "
+        "does, check them against golden cases, and simulate whole integration calls.",
+        epilog=EXIT_CODES_HELP,
+        rich_markup_mode=None,
+        add_completion=False,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    application.callback()(_root)
+    for name in commands:
+        import_module(f"apigw_cli.cli.{name}").register(application)
+    groups = (group.typer_instance for group in application.registered_groups if group.typer_instance)
+    for typer_app in (application, *groups):
         for info in [*typer_app.registered_commands, typer_app.registered_callback]:
             if info is not None and info.callback is not None:
                 _resolve_annotations(info.callback)
+    return application
 
 
 def _resolve_annotations(function: Any) -> None:
@@ -144,9 +149,24 @@ def _resolve_annotations(function: Any) -> None:
     function.__annotations__ = get_type_hints(function, include_extras=True)
 
 
-_register()
+def _named_command(arguments: list[str]) -> str | None:
+    """The command the arguments run, when they name one after the root's flags."""
+    for argument in arguments:
+        if not argument.startswith("-"):
+            return argument if argument in COMMANDS else None
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    """``app``: the whole application, built on first use (for tests and ``python -m``)."""
+    if name == "app":
+        application = globals()["app"] = build_app()
+        return application
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
-    """The ``apigw`` console script."""
-    app(prog_name="apigw")
+    """The ``apigw`` console script. A run of one command builds only that command: the
+    others' modules are not imported (``--help`` and mistakes get them all)."""
+    command = _named_command(sys.argv[1:])
+    build_app((command,) if command is not None else COMMANDS)(prog_name="apigw")

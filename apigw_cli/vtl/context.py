@@ -8,16 +8,17 @@ golden outputs stay stable.
 from __future__ import annotations
 
 import base64
-import random
 import time
-import uuid
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apigw_cli.models import find_header
 from apigw_cli.vtl.methods import JavaException
 from apigw_cli.vtl.values import NullPrintingMap
+
+if TYPE_CHECKING:
+    from random import Random
 
 #: Values used when the request does not say otherwise; all documented in the README.
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -44,6 +45,9 @@ class Identity:
 
     @classmethod
     def fresh(cls) -> Identity:
+        import random  # uuid and random: only for a fresh identity, not on every start
+        import uuid
+
         return cls(str(uuid.uuid4()), _extended_id(random.Random()), int(time.time() * 1000))
 
     @classmethod
@@ -51,13 +55,16 @@ class Identity:
         """Fixed values; a seed derives other fixed values from it."""
         if seed is None:
             return cls(DETERMINISTIC_REQUEST_ID, "AbCdEfGhIjKlMnO=", DETERMINISTIC_EPOCH_MS)
+        import random
+        import uuid
+
         generator = random.Random(seed)
         request_id = str(uuid.UUID(int=generator.getrandbits(128), version=4))
         epoch_ms = DETERMINISTIC_EPOCH_MS + generator.randrange(365 * 24 * 3600) * 1000
         return cls(request_id, _extended_id(generator), epoch_ms)
 
 
-def _extended_id(generator: random.Random) -> str:
+def _extended_id(generator: Random) -> str:
     return base64.b64encode(generator.randbytes(10)).decode("ascii")[:15] + "="
 
 
