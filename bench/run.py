@@ -217,7 +217,7 @@ if __name__ == "__main__":
     suite_throughput(rates)
     small_cases()
     memory()
-    missed = [label for label, ok in results if not ok]
+    missed = [label.split(":")[0] for label, ok in results if not ok]
     print(
         f"\n{len(results) - len(missed)} of {len(results)} targets met"
         + (f"; missed: {', '.join(missed)}" if missed else "")
