@@ -57,9 +57,12 @@ def run_parallel(
     fail_fast: bool,
 ) -> Iterator[tuple[int, CaseResult]]:
     """Run ``cases`` in ``jobs`` forked processes; yields (position, result) as they finish.
-    With ``fail_fast``, cases not yet started are dropped after the first failure."""
+    With ``fail_fast``, chunks not yet started are dropped after a failure (the caller keeps
+    what comes before the first failure in case order). A worker that dies (killed for its
+    memory...) fails the cases it had, and those never run, with a message saying so."""
     import multiprocessing  # only a parallel run needs them
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     global _suite, _run_one
     _suite, _run_one = cases, run_one
@@ -67,23 +70,37 @@ def run_parallel(
     chunks = [list(range(start, min(start + _CHUNK, len(cases)))) for start in range(0, len(cases), _CHUNK)]
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            pending: set[Future[list[tuple[int, dict[str, Any]]]]] = {
-                pool.submit(_run_chunk, chunk) for chunk in chunks
+            chunk_of: dict[Future[list[tuple[int, dict[str, Any]]]], list[int]] = {
+                pool.submit(_run_chunk, chunk): chunk for chunk in chunks
             }
+            pending = set(chunk_of)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                failed = False
                 for future in done:
-                    for position, fields in future.result():
+                    if future.cancelled():
+                        continue
+                    try:
+                        finished = future.result()
+                    except BrokenProcessPool:
+                        lost = [position for item in (future, *pending) for position in chunk_of[item]]
+                        for position in sorted(lost):
+                            yield position, _rebuilt(cases[position], _LOST)
+                        return
+                    for position, fields in finished:
                         result = _rebuilt(cases[position], fields)
-                        failed = failed or result.status == "failed"
                         yield position, result
-                if failed and fail_fast:
-                    for future in pending:
-                        future.cancel()
-                    return
+                        if fail_fast and result.status == "failed":
+                            for other in pending:
+                                other.cancel()  # those not started; running ones finish
     finally:
         _suite, _run_one = [], None
+
+
+#: The result of a case whose worker process died.
+_LOST: dict[str, Any] = {
+    "status": "failed",
+    "message": "the worker process running this case died (killed for its memory?); run it with --jobs 1",
+}
 
 
 def _run_chunk(positions: list[int]) -> list[tuple[int, dict[str, Any]]]:

@@ -306,6 +306,9 @@ def run_cases(
             if on_result is not None:
                 on_result(result)
         report.results = [finished[position] for position in sorted(finished)]
+        if fail_fast:  # as one process stops: at the first failure in case order
+            first = next((index for index, result in enumerate(report.results) if result.status == "failed"), None)
+            report.results = report.results if first is None else report.results[: first + 1]
         return report
     for case in cases:
         result = run_one(case)

@@ -150,8 +150,11 @@ def _resolve_annotations(function: Any) -> None:
 
 
 def _named_command(arguments: list[str]) -> str | None:
-    """The command the arguments run, when they name one after the root's flags."""
+    """The command the arguments run, when they name one after the root's flags (asking for
+    help or the version before it needs every command)."""
     for argument in arguments:
+        if argument in ("-h", "--help", "--version"):
+            return None
         if not argument.startswith("-"):
             return argument if argument in COMMANDS else None
     return None

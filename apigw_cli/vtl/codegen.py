@@ -17,10 +17,15 @@ from apigw_cli.vtl import nodes
 
 if TYPE_CHECKING:
     from apigw_cli.vtl.compiler import Compiler
-    from apigw_cli.vtl.runtime import Run
+    from apigw_cli.vtl.runtime import RenderState, Run
 
 #: ``#if`` nesting written inline; deeper ones are called (Python refuses deep nesting).
 _MAX_INLINE_DEPTH = 8
+#: Branches of one ``#if`` written inline: Python's compiler nests each ``elif`` a level deeper.
+_MAX_INLINE_BRANCHES = 32
+#: Lines of one generated function. Past them statements are called: CPython's compiler needs
+#: memory and time out of proportion for huge functions, which the deadline cannot interrupt.
+_MAX_LINES = 1500
 
 
 class _Function:
@@ -41,7 +46,16 @@ class _Function:
 
 
 def generate_block(compiler: Compiler, statements: list[nodes.Statement]) -> Run:
-    """One function running ``statements`` (text already merged)."""
+    """One function running ``statements`` (text already merged); a block too long for one
+    function runs them as called closures, as before code generation."""
+    if len(statements) > _MAX_LINES // 5:
+        runs = [compiler.statement(statement) for statement in statements]
+
+        def run_statements(state: RenderState) -> None:
+            for run in runs:
+                run(state)
+
+        return run_statements
     function = _Function()
     function.add(0, "def run_block(state):")
     function.add(1, "write = state.out.write")
@@ -66,7 +80,12 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
             function.add(depth + 1, "write(value)")
             function.add(depth, "elif value is not None:")
             function.add(depth + 1, f"{other}(state, value)")
-        elif isinstance(statement, nodes.If) and depth < _MAX_INLINE_DEPTH:
+        elif (
+            isinstance(statement, nodes.If)
+            and depth < _MAX_INLINE_DEPTH
+            and len(statement.branches) <= _MAX_INLINE_BRANCHES
+            and len(function.lines) + 5 * _size(statement) < _MAX_LINES
+        ):
             keyword = "if"
             for condition, body in statement.branches:
                 function.add(depth, f"{keyword} {function.constant(compiler.condition(condition))}(state):")
@@ -77,3 +96,8 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
                 _emit(compiler, function, compiler.merged(statement.otherwise), depth + 1)
         else:
             function.add(depth, f"{function.constant(compiler.statement(statement))}(state)")
+
+
+def _size(statement: nodes.If) -> int:
+    """Statements an ``#if`` writes in line (its branches', not nested ones')."""
+    return sum(len(body) for _, body in statement.branches) + len(statement.otherwise or ())

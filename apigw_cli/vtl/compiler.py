@@ -46,6 +46,9 @@ from apigw_cli.vtl.sandbox import (
 from apigw_cli.vtl.values import JavaArray, JsonList, to_output_text
 
 Test = Callable[[RenderState], bool]
+#: The name bodies are compiled under: compiled bodies are shared by text, and their errors
+#: take the name of the template being rendered (see the engine).
+SHARED_NAME = "<apigw: a shared template>"
 #: Name given to the text of an ``#evaluate`` while it compiles.
 EVALUATED_NAME = "#evaluate"
 #: Compiles the text of an ``#evaluate`` into a runnable template (set by the engine).
@@ -169,6 +172,10 @@ class Compiler:
                     _render_nested(state, value.body)
                 except LimitReached as exc:
                     self.error(offset, exc)
+                except TemplatePositionError as exc:  # in the template that defined the block
+                    if exc.name == SHARED_NAME and value.origin:
+                        exc.name = value.origin
+                    raise
                 return
             if isinstance(value, JavaArray):  # rare: the warning is built when it happens
                 state.warn(self.warning(offset, _IDENTITY_HASH, "engine-difference"))
@@ -321,9 +328,9 @@ class Compiler:
         return run_macro_call
 
     def define(self, statement: nodes.Define) -> Run:
-        block = DefinedBlock(self.block(statement.body))
+        body = self.block(statement.body)
         name = statement.name
-        return lambda state: state.assign(name, block)
+        return lambda state: state.assign(name, DefinedBlock(body, state.template_name))
 
     def evaluate(self, statement: nodes.Evaluate) -> Run:
         text_of = self.expression(statement.expression)

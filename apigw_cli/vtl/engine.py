@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from apigw_cli.errors import RenderLimitExceeded, TemplatePositionError
-from apigw_cli.vtl.compiler import EVALUATED_NAME, CompiledBody, Compiler
+from apigw_cli.vtl.compiler import EVALUATED_NAME, SHARED_NAME, CompiledBody, Compiler
 from apigw_cli.vtl.limits import MAX_TEMPLATE_BYTES, LimitReached, deadline_alarm
 from apigw_cli.vtl.parser import parse_template
 from apigw_cli.vtl.positions import syntax_error
@@ -48,7 +48,7 @@ class Template:
         Raises :class:`~apigw_cli.errors.TemplateRenderError` (or its sandbox subclasses).
         The ``variables`` map is modified by ``#set``: pass a fresh one per render.
         """
-        state = RenderState(variables, self._body.macros)
+        state = RenderState(variables, self._body.macros, self.name)
         try:
             with deadline_alarm(state.deadline, state.too_slow):
                 self._body.run(state)
@@ -79,18 +79,14 @@ def compile_template(source: str, name: str) -> Template:
     return Template(source, name)
 
 
-#: The name a shared body is compiled under; its errors take the template's own name.
-_SHARED_NAME = "<apigw: a shared template>"
-
-
 @lru_cache(maxsize=TEMPLATE_CACHE_SIZE)
 def _compile_shared(source: str) -> CompiledBody:
-    return _compile(source, _SHARED_NAME)
+    return _compile(source, SHARED_NAME)
 
 
 def _named(error: TemplatePositionError, name: str) -> TemplatePositionError:
     """``error`` located in the template called ``name``."""
-    if error.name == _SHARED_NAME:
+    if error.name == SHARED_NAME:
         error.name = name
     return error
 
@@ -110,6 +106,8 @@ def _compile(source: str, name: str) -> CompiledBody:
         return Compiler(name, source, _compile_evaluated).compile(parse_template(source, name))
     except RecursionError:
         raise syntax_error(source, name, 0, "the template nests too deeply to compile") from None
+    except MemoryError:
+        raise RenderLimitExceeded("the template is too large to compile", name=name, line=1, column=1) from None
 
 
 @lru_cache(maxsize=TEMPLATE_CACHE_SIZE)

@@ -5,6 +5,7 @@ runtime, the compiler and the Java methods alike."""
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -66,9 +67,8 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise self.too_slow()
-        if not _installed:
+        if signal.getsignal(signal.SIGALRM) is not _on_alarm:  # first use, or a host replaced it
             _replaced[0] = signal.signal(signal.SIGALRM, _on_alarm)
-            _installed.append(True)
         _active.append(self.too_slow)
         previous = signal.setitimer(signal.ITIMER_REAL, remaining)
         if previous[0] > 0:  # someone else's timer was running: give it back, do without
@@ -88,8 +88,6 @@ _MAIN_THREAD = threading.main_thread().ident
 _active: list[Callable[[], Exception]] = []
 #: The SIGALRM handler apigw's replaced.
 _replaced: list[Any] = [signal.SIG_DFL]
-#: Whether apigw's handler is in place (apigw sets SIGALRM's handler nowhere else).
-_installed: list[bool] = []
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
@@ -98,3 +96,6 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     previous = _replaced[0]
     if callable(previous):
         previous(signum, frame)
+    elif previous == signal.SIG_DFL:  # someone else's alarm, with the default action: end, as it would
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGALRM)

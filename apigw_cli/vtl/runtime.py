@@ -81,11 +81,13 @@ class Thunk:
 class DefinedBlock(TemplateObject):
     """The value of ``$name`` after ``#define($name)``: printing it renders the block."""
 
-    __slots__ = ("body",)
+    __slots__ = ("body", "origin")
     java_class_name = "Block"
 
-    def __init__(self, body: Run) -> None:
+    def __init__(self, body: Run, origin: str) -> None:
         self.body = body
+        #: The template that defined it, which its errors name wherever it is printed.
+        self.origin = origin
 
 
 class ForeachScope(TemplateObject):
@@ -148,8 +150,10 @@ class RenderState:
     Velocity 1.7 (``#set`` inside a macro or loop is global); a macro call adds a scope for
     its parameters only."""
 
-    def __init__(self, variables: dict[str, Any], macros: dict[str, Macro]) -> None:
+    def __init__(self, variables: dict[str, Any], macros: dict[str, Macro], template_name: str = "") -> None:
         self.variables = variables
+        #: The name of the template being rendered (compiled bodies are shared by text).
+        self.template_name = template_name
         self.scope: dict[str, Any] | None = None  # the running macro's parameters
         self.macros = dict(macros)
         self.out = Writer()

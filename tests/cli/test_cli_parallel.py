@@ -112,3 +112,29 @@ def test_exitfirst_with_jobs_stops_and_fails(tmp_path: Path) -> None:
     assert code == ExitStatus.DIFFERENT
     summary = report["summary"]
     assert isinstance(summary, dict) and summary["failed"] == 1
+
+
+def test_exitfirst_with_jobs_stops_where_one_process_stops(tmp_path: Path) -> None:
+    cases = [
+        {"id": f"c{index:03d}", "kind": "render-request", "template": "$input.params('n')",
+         "request": {"query": {"n": str(index)}},
+         "expect": {"body": "wrong" if index in (5, 40, 50, 70) else str(index)}}
+        for index in range(80)
+    ]  # fmt: skip
+    (tmp_path / "cases.json").write_text(json.dumps(cases), encoding="utf-8")
+    code, sequential = run_json(tmp_path, "-x")
+    for _ in range(3):
+        parallel_code, parallel = run_json(tmp_path, "-x", "--jobs", "3")
+        assert (parallel_code, outcome(parallel), parallel["summary"]) == (
+            code,
+            outcome(sequential),
+            sequential["summary"],
+        )
+    assert sequential["summary"] == {"passed": 5, "failed": 1, "skipped": 0}
+
+
+def test_help_before_a_command_lists_every_command() -> None:
+    listing = subprocess.run(
+        [sys.executable, "-m", "apigw_cli", "-h", "render"], capture_output=True, text=True, check=False
+    )
+    assert all(f"  {name} " in listing.stdout for name in ("render", "test", "invoke", "soap", "templates"))

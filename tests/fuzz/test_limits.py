@@ -46,3 +46,13 @@ def test_each_limit_gives_its_documented_error(name: str, tmp_path: Path) -> Non
     if status != ExitStatus.OK:
         assert result.stderr.startswith(f"apigw: error: {path}:") and "Traceback" not in result.stderr
         assert message.lower() in result.stderr.lower()
+
+
+def test_long_elseif_chains_and_flat_templates_compile_as_before() -> None:
+    """Generated code must not hit Python's own nesting or memory limits (review of issue 12)."""
+    from apigw_cli.vtl.engine import compile_template
+
+    chain = "#if($b == -1)a" + "".join(f"#elseif($b == {index}){index}" for index in range(6000)) + "#end"
+    assert compile_template(chain, "chain.vtl").render({"b": 5999}).output == "5999"
+    flat = "$a" * 20_000
+    assert compile_template(flat, "flat.vtl").render({"a": "x"}).output == "x" * 20_000
