@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 _MAX_INLINE_DEPTH = 8
 #: Branches of one ``#if`` written inline: Python's compiler nests each ``elif`` a level deeper.
 _MAX_INLINE_BRANCHES = 32
+#: Lines a statement may take (an output of a reference with a few steps).
+_LINES_PER_STATEMENT = 10
 #: Lines of one generated function. Past them statements are called: CPython's compiler needs
 #: memory and time out of proportion for huge functions, which the deadline cannot interrupt.
 _MAX_LINES = 1500
@@ -48,7 +50,7 @@ class _Function:
 def generate_block(compiler: Compiler, statements: list[nodes.Statement]) -> Run:
     """One function running ``statements`` (text already merged); a block too long for one
     function runs them as called closures, as before code generation."""
-    if len(statements) > _MAX_LINES // 5:
+    if len(statements) > _MAX_LINES // _LINES_PER_STATEMENT:
         runs = [compiler.statement(statement) for statement in statements]
 
         def run_statements(state: RenderState) -> None:
@@ -59,6 +61,7 @@ def generate_block(compiler: Compiler, statements: list[nodes.Statement]) -> Run
     function = _Function()
     function.add(0, "def run_block(state):")
     function.add(1, "write = state.out.write")
+    function.add(1, "variables = state.variables")
     _emit(compiler, function, statements, 1)
     code = compile("\n".join(function.lines), "<template>", "exec")
     exec(code, function.namespace)  # noqa: S102 - apigw's own source; see the module docstring
@@ -73,9 +76,8 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
         if isinstance(statement, nodes.Text):
             function.add(depth, f"write({function.constant(statement.text)})")
         elif isinstance(statement, nodes.Output):
-            evaluate = function.constant(compiler.reference(statement.reference))
+            _emit_reference(compiler, function, statement.reference, depth)
             other = function.constant(compiler.output_other(statement.reference.offset))
-            function.add(depth, f"value = {evaluate}(state)")
             function.add(depth, "if type(value) is str:")
             function.add(depth + 1, "write(value)")
             function.add(depth, "elif value is not None:")
@@ -84,7 +86,7 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
             isinstance(statement, nodes.If)
             and depth < _MAX_INLINE_DEPTH
             and len(statement.branches) <= _MAX_INLINE_BRANCHES
-            and len(function.lines) + 5 * _size(statement) < _MAX_LINES
+            and len(function.lines) + _LINES_PER_STATEMENT * _size(statement) < _MAX_LINES
         ):
             keyword = "if"
             for condition, body in statement.branches:
@@ -96,6 +98,21 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
                 _emit(compiler, function, compiler.merged(statement.otherwise), depth + 1)
         else:
             function.add(depth, f"{function.constant(compiler.statement(statement))}(state)")
+
+
+def _emit_reference(compiler: Compiler, function: _Function, reference: nodes.Reference, depth: int) -> None:
+    """``value = $reference``, in line: the variable, then each step while not null."""
+    name = function.constant(reference.name)
+    function.add(depth, f"value = variables.get({name}) if state.scope is None else state.lookup({name})")
+    for attribute, step in compiler.reference_plan(reference):
+        function.add(depth, "if value is not None:")
+        call = f"{function.constant(step)}(state, value)"
+        if attribute is None:
+            function.add(depth + 1, f"value = {call}")
+        else:
+            function.add(
+                depth + 1, f"value = value.get({function.constant(attribute)}) if type(value) is dict else {call}"
+            )
 
 
 def _size(statement: nodes.If) -> int:

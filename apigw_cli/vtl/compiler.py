@@ -46,6 +46,7 @@ from apigw_cli.vtl.sandbox import (
 from apigw_cli.vtl.values import JavaArray, JsonList, to_output_text
 
 Test = Callable[[RenderState], bool]
+Step = Callable[[RenderState, Any], Any]
 #: The name bodies are compiled under: compiled bodies are shared by text, and their errors
 #: take the name of the template being rendered (see the engine).
 SHARED_NAME = "<apigw: a shared template>"
@@ -465,15 +466,9 @@ class Compiler:
 
     def reference(self, reference: nodes.Reference) -> Evaluate:
         name = reference.name
-        steps = [self.accessor(accessor) for accessor in reference.accessors]
-        if not steps:
+        plan = self.reference_plan(reference)
+        if not plan:
             return lambda state: state.lookup(name)
-        # A property of a plain map (parsed JSON, $context) is a dictionary lookup: done in
-        # line, the general accessor only for other receivers.
-        plan = [
-            (accessor.name if isinstance(accessor, nodes.Attribute) else None, step)
-            for accessor, step in zip(reference.accessors, steps, strict=True)
-        ]
 
         def evaluate_reference(state: RenderState) -> Any:
             value = state.variables.get(name) if state.scope is None else state.lookup(name)
@@ -488,7 +483,16 @@ class Compiler:
 
         return evaluate_reference
 
-    def accessor(self, accessor: nodes.Accessor) -> Callable[[RenderState, Any], Any]:
+    def reference_plan(self, reference: nodes.Reference) -> list[tuple[str | None, Step]]:
+        """Each accessor of ``reference`` as (the property name, when it is one; its step).
+        A property of a plain map (parsed JSON, $context) is a dictionary lookup, done in
+        line by the caller; the step is for other receivers."""
+        return [
+            (accessor.name if isinstance(accessor, nodes.Attribute) else None, self.accessor(accessor))
+            for accessor in reference.accessors
+        ]
+
+    def accessor(self, accessor: nodes.Accessor) -> Step:
         offset = accessor.offset
         if isinstance(accessor, nodes.Attribute | nodes.MethodCall):
             try:

@@ -206,7 +206,8 @@ class RenderState:
         self.iterations += 1
         if self.iterations > MAX_TOTAL_ITERATIONS:
             raise LimitReached(f"more than {MAX_TOTAL_ITERATIONS:,} loop passes in one render")
-        self.step()
+        if time.monotonic() > self.deadline:  # step(), in line: a loop pass is the commonest unit
+            raise self.too_slow()
 
     def step(self) -> None:
         """A unit of work (loop pass, method call, argument evaluation): checks the clock."""
