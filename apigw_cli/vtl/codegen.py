@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from apigw_cli.vtl import nodes
+from apigw_cli.vtl import nodes, operators
 
 if TYPE_CHECKING:
     from apigw_cli.vtl.compiler import Compiler
@@ -88,11 +88,15 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
             and len(statement.branches) <= _MAX_INLINE_BRANCHES
             and len(function.lines) + _LINES_PER_STATEMENT * _size(statement) < _MAX_LINES
         ):
-            keyword = "if"
-            for condition, body in statement.branches:
-                function.add(depth, f"{keyword} {function.constant(compiler.condition(condition))}(state):")
+            for index, (condition, body) in enumerate(statement.branches):
+                if index == 0 and isinstance(condition, nodes.Reference):
+                    # A reference as a condition: evaluated in line, judged by the compiler's rule.
+                    _emit_reference(compiler, function, condition, depth)
+                    function.add(depth, f"if {function.constant(operators.is_true_reference)}(value):")
+                else:
+                    keyword = "if" if index == 0 else "elif"
+                    function.add(depth, f"{keyword} {function.constant(compiler.condition(condition))}(state):")
                 _emit(compiler, function, compiler.merged(body), depth + 1)
-                keyword = "elif"
             if statement.otherwise is not None:
                 function.add(depth, "else:")
                 _emit(compiler, function, compiler.merged(statement.otherwise), depth + 1)
