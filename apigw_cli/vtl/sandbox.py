@@ -145,9 +145,11 @@ def _resolve(obj: Any, name: str, count: int) -> Call:
         if not least <= count <= most:
             return _refusal(wrong_count)
 
+        function = getattr(type(obj), python_name)  # the class's: no bound method per call
+
         def call_object(receiver: Any, args: list[Any]) -> Any:
             try:
-                return getattr(receiver, python_name)(*args)
+                return function(receiver, *args)
             except NoSuchMethod:
                 raise UnknownMember(wrong_count) from None
 
