@@ -529,13 +529,14 @@ class Compiler:
         name, offset = accessor.name, accessor.offset
         arguments = [self.expression(argument) for argument in accessor.args]
         count = len(arguments)
+        only = arguments[0] if count == 1 else None  # the usual call: one argument, no comprehension
 
         def call(state: RenderState, value: Any) -> Any:
             try:
                 state.calls += 1
                 if not state.calls & 15:  # the clock every 16 calls: loop passes check it each time
                     state.step()
-                args = [argument(state) for argument in arguments]
+                args = [only(state)] if only is not None else [argument(state) for argument in arguments]
                 resolved = RESOLVED_CALLS.get((type(value), name, count)) or resolve_call(value, name, count)
                 result = resolved(value, args)
                 state.check_value(result)
