@@ -517,12 +517,15 @@ class Compiler:
             try:
                 return access(state, value)
             except UnknownMember as exc:
-                state.warn(self.warning(offset, f"{exc}; API Gateway returns null here", "null-member"))
-                return None
+                return self.null_member(state, offset, exc)
             except (JavaException, SandboxRefusal, LimitReached) as exc:
                 self.error(offset, exc)
 
         return guarded_access
+
+    def null_member(self, state: RenderState, offset: int, exc: UnknownMember) -> None:
+        """A member no allow-list knows: null on API Gateway, and a warning from apigw."""
+        state.warn(self.warning(offset, f"{exc}; API Gateway returns null here", "null-member"))
 
     def method_call(self, accessor: nodes.MethodCall) -> Callable[[RenderState, Any], Any]:
         """``.name(args)``, in one function: a call is most of a template's work."""
@@ -544,8 +547,7 @@ class Compiler:
                     state.check_value(value)  # the call may have grown its receiver
                 return result
             except UnknownMember as exc:
-                state.warn(self.warning(offset, f"{exc}; API Gateway returns null here", "null-member"))
-                return None
+                return self.null_member(state, offset, exc)
             except (JavaException, SandboxRefusal, LimitReached) as exc:
                 self.error(offset, exc)
 

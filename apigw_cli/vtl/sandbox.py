@@ -145,15 +145,8 @@ def _resolve(obj: Any, name: str, count: int) -> Call:
         if not least <= count <= most:
             return _refusal(wrong_count)
 
-        function = getattr(type(obj), python_name)  # the class's: no bound method per call
-
-        def call_object(receiver: Any, args: list[Any]) -> Any:
-            try:
-                return function(receiver, *args)
-            except NoSuchMethod:
-                raise UnknownMember(wrong_count) from None
-
-        return call_object
+        # The class's function: no bound method per call.
+        return _caller(getattr(type(obj), python_name), wrong_count)
     table = _table(obj)
     method = table.get(name) if table is not None else None
     if method is None:
@@ -161,15 +154,19 @@ def _resolve(obj: Any, name: str, count: int) -> Call:
     least, most = _ARITIES[id(method)]
     if not least <= count <= most:
         return _refusal(f"{java_type_name(obj)}.{name} does not take {count} argument(s)")
-    refused_arguments = f"{java_type_name(obj)}.{name} does not accept these arguments"
+    return _caller(method, f"{java_type_name(obj)}.{name} does not accept these arguments")
 
-    def call_java(receiver: Any, args: list[Any]) -> Any:
+
+def _caller(function: Callable[..., Any], refused: str) -> Call:
+    """``function(receiver, *args)``; arguments it does not take are an unknown member."""
+
+    def call(receiver: Any, args: list[Any]) -> Any:
         try:
-            return method(receiver, *args)
+            return function(receiver, *args)
         except NoSuchMethod:
-            raise UnknownMember(refused_arguments) from None
+            raise UnknownMember(refused) from None
 
-    return call_java
+    return call
 
 
 def _refusal(message: str) -> Call:
