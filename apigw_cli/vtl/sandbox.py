@@ -179,26 +179,48 @@ def _refusal(message: str) -> Call:
 def get_property(obj: Any, name: str) -> Any:
     """``$obj.name``: a map key, or a bean getter (``getName()``, ``isName()``) as Velocity
     looks it up. A missing property is null; raises :class:`UnknownMember` only for apigw's
-    own objects, where a missing name is a typo worth reporting."""
+    own objects, where a missing name is a typo worth reporting. What a name reads for a
+    receiver's type is worked out once per process, as for calls."""
+    if type(obj) is dict:
+        check_member_name(name, call=False)
+        return obj.get(name)
+    read = _RESOLVED_PROPERTIES.get((type(obj), name))
+    if read is None:
+        read = _property_reader(obj, name)  # refused names raise here, every time
+        if len(_RESOLVED_PROPERTIES) >= _MAX_RESOLVED:
+            _RESOLVED_PROPERTIES.clear()
+        _RESOLVED_PROPERTIES[(type(obj), name)] = read
+    return read(obj)
+
+
+_RESOLVED_PROPERTIES: dict[tuple[type, str], Callable[[Any], Any]] = {}
+
+
+def _property_reader(obj: Any, name: str) -> Callable[[Any], Any]:
     check_member_name(name, call=False)
     if isinstance(obj, dict):
-        return obj.get(name)
+        return lambda receiver: receiver.get(name)
     if name.startswith("_"):
         raise SandboxRefusal(f"'{name}' is not accessible from a template")
     if isinstance(obj, TemplateObject):
         python_name = obj.vtl_properties.get(name)
         if python_name is None:
-            raise UnknownMember(f"{obj.java_class_name} has no property '{name}'")
-        return getattr(obj, python_name)()
+            missing = f"{obj.java_class_name} has no property '{name}'"
+
+            def refuse(receiver: Any) -> Any:
+                raise UnknownMember(missing)
+
+            return refuse
+        getter: Callable[[Any], Any] = getattr(type(obj), python_name)
+        return getter
     table = _table(obj)
-    if table is None:
-        return None
-    capitalised = name[:1].upper() + name[1:]
-    for getter in (f"get{name}", f"get{capitalised}", f"is{capitalised}"):
-        method = table.get(getter)
-        if method is not None and _ARITIES[id(method)][0] == 0:
-            return method(obj)
-    return None
+    if table is not None:
+        capitalised = name[:1].upper() + name[1:]
+        for candidate in (f"get{name}", f"get{capitalised}", f"is{capitalised}"):
+            method = table.get(candidate)
+            if method is not None and _ARITIES[id(method)][0] == 0:
+                return method
+    return lambda receiver: None
 
 
 def get_index(obj: Any, key: Any) -> Any:
