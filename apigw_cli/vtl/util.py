@@ -79,7 +79,7 @@ class Util(TemplateObject):
     def escape_javascript(self, value: Any) -> str | None:
         """Apache Commons Lang 2.6 ``StringEscapeUtils.escapeJavaScript``: quotes, backslash
         and ``/`` escaped, control and non-ASCII characters as upper-case ``\\uXXXX``."""
-        text = _string_or_null(value)
+        text = value if type(value) is str else _string_or_null(value)  # the usual case, without a call
         if text is None or _JS_SPECIAL.search(text) is None:
             return text
         escaped = text.translate(_JS_ASCII)
