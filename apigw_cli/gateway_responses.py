@@ -1,14 +1,22 @@
-"""Responses API Gateway makes itself when a call cannot complete (spec §9, §7.3).
+"""Responses API Gateway makes itself when a call cannot complete (spec §9, §7.3), and the
+headers it puts on every method response.
 
-Each comes with the log line AWS writes before ``Method completed with status: N``.
+Each gateway response comes with the log line AWS writes before ``Method completed with status: N``.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from dataclasses import dataclass
+from email.utils import formatdate
+from typing import TYPE_CHECKING
 
-from apigw_cli.models import Response
+from apigw_cli.models import MultiValues, Response
+
+if TYPE_CHECKING:
+    from apigw_cli.vtl.context import Identity
 
 
 @dataclass(frozen=True)
@@ -62,3 +70,36 @@ def gateway_response(kind: GatewayResponseType) -> Response:
         headers={"Content-Type": ["application/json"], "x-amzn-ErrorType": [kind.error_type]},
         body=json.dumps({"message": kind.message}, separators=separators),
     )
+
+
+def standard_headers(response: Response, identity: Identity, *, trace: bool) -> MultiValues:
+    """The method response's headers as a client sees them: API Gateway's own around the
+    integration's; every response has a ``Content-Type`` (spec §8.2). ``trace``: add
+    ``X-Amzn-Trace-Id`` (not on HTTP_PROXY responses)."""
+    own = {name.lower(): values for name, values in response.headers.items()}
+    headers: MultiValues = {
+        "Date": [formatdate(identity.epoch_ms / 1000, usegmt=True)],
+        "Content-Type": own.get("content-type", ["application/json"]),
+        "Content-Length": [str(len(_body_bytes(response)))],
+        "x-amzn-RequestId": [identity.request_id],
+    }
+    for name, values in response.headers.items():
+        if name.lower() not in ("date", "content-type", "content-length", "x-amzn-requestid"):
+            headers[name] = values
+    headers["x-amz-apigw-id"] = [identity.extended_request_id]
+    if trace:
+        headers["X-Amzn-Trace-Id"] = [trace_id(identity)]
+    return headers
+
+
+def trace_id(identity: Identity) -> str:
+    return f"Root=1-{identity.epoch_ms // 1000:08x}-{identity.request_id.replace('-', '')[:24]}"
+
+
+def _body_bytes(response: Response) -> bytes:
+    if response.is_base64_encoded:
+        try:
+            return base64.b64decode(response.body)
+        except binascii.Error:
+            return response.body.encode()
+    return response.body.encode("utf-8", errors="replace")

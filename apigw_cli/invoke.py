@@ -9,14 +9,11 @@ Where the backend fails, the result is the gateway response AWS gives, with
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from email.utils import formatdate
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,6 +36,8 @@ from apigw_cli.gateway_responses import (
     REQUEST_TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
     gateway_response,
+    standard_headers,
+    trace_id,
 )
 from apigw_cli.integrations import aws_service, http
 from apigw_cli.integrations.aws import calls_lambda, lambda_integration_response
@@ -150,7 +149,7 @@ class _Call:
 
     def run(self) -> InvokeResult:
         request = self.request
-        start_log(self.log, request, self.request_id)
+        self.log.start(request, self.request_id)
         self.log.add(f"Method request path: {java_map(request.path_parameters)}")
         self.log.add(f"Method request query string: {java_map(last_values(request.query))}")
         self.log.add(f"Method request headers: {self.log.headers(request.headers)}")
@@ -580,43 +579,3 @@ class _Call:
         self.log.add(f"Received response. Status: {backend.status}, Integration latency: {latency_ms} ms{stand_in}")
         self.log.add(f"Endpoint response headers: {self.log.headers(backend.headers)}")
         self.log.add(f"Endpoint response body before transformations: {backend.body_text()}")
-
-
-def start_log(log: ExecutionLog, request: Request, request_id: str) -> None:
-    """The execution log's first lines, as every call's log starts."""
-    log.lines.append(f"Execution log for request {request_id}")
-    log.add(f"Starting execution for request: {request_id}")
-    log.add(f"HTTP Method: {request.method}, Resource Path: {request.path}")
-
-
-def standard_headers(response: Response, identity: Identity, *, trace: bool) -> MultiValues:
-    """The method response's headers as a client sees them: API Gateway's own around the
-    integration's; every response has a ``Content-Type`` (spec §8.2). ``trace``: add
-    ``X-Amzn-Trace-Id`` (not on HTTP_PROXY responses)."""
-    own = {name.lower(): values for name, values in response.headers.items()}
-    headers: MultiValues = {
-        "Date": [formatdate(identity.epoch_ms / 1000, usegmt=True)],
-        "Content-Type": own.get("content-type", ["application/json"]),
-        "Content-Length": [str(len(_body_bytes(response)))],
-        "x-amzn-RequestId": [identity.request_id],
-    }
-    for name, values in response.headers.items():
-        if name.lower() not in ("date", "content-type", "content-length", "x-amzn-requestid"):
-            headers[name] = values
-    headers["x-amz-apigw-id"] = [identity.extended_request_id]
-    if trace:
-        headers["X-Amzn-Trace-Id"] = [trace_id(identity)]
-    return headers
-
-
-def trace_id(identity: Identity) -> str:
-    return f"Root=1-{identity.epoch_ms // 1000:08x}-{identity.request_id.replace('-', '')[:24]}"
-
-
-def _body_bytes(response: Response) -> bytes:
-    if response.is_base64_encoded:
-        try:
-            return base64.b64decode(response.body)
-        except binascii.Error:
-            return response.body.encode()
-    return response.body.encode("utf-8", errors="replace")

@@ -15,9 +15,10 @@ from apigw_cli.gateway_responses import (
     MISSING_AUTHENTICATION_TOKEN,
     GatewayResponseType,
     gateway_response,
+    standard_headers,
 )
 from apigw_cli.integrations.aws import calls_lambda
-from apigw_cli.invoke import InvokeOptions, invoke, standard_headers, start_log
+from apigw_cli.invoke import InvokeOptions, invoke
 from apigw_cli.models import InvokeResult, Request
 from apigw_cli.trace import ExecutionLog
 
@@ -85,7 +86,7 @@ def _gateway_result(
 ) -> InvokeResult:
     """A call API Gateway answers itself, before any integration runs."""
     log = ExecutionLog(options.identity.epoch_ms, frozen=options.frozen_clock, reveal_secrets=options.reveal_secrets)
-    start_log(log, request, options.identity.request_id)
+    log.start(request, options.identity.request_id)
     log.add(message)
     response = gateway_response(kind)
     response.headers = standard_headers(response, options.identity, trace=True)

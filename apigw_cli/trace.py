@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from apigw_cli.models import Request
 
 #: Headers whose values the log masks: AWS masks ``Authorization`` (spec §11); apigw also
 #: ``X-Api-Key`` and a session's ``X-Amz-Security-Token``, so a log kept as a CI artifact
@@ -82,6 +85,12 @@ class ExecutionLog:
         self.reveal_secrets = reveal_secrets
         self.started = time.monotonic()
         self.lines: list[str] = []
+
+    def start(self, request: Request, request_id: str) -> None:
+        """The first lines, as every call's log starts."""
+        self.lines.append(f"Execution log for request {request_id}")
+        self.add(f"Starting execution for request: {request_id}")
+        self.add(f"HTTP Method: {request.method}, Resource Path: {request.path}")
 
     def add(self, message: str) -> None:
         elapsed = 0 if self.frozen else int((time.monotonic() - self.started) * 1000)

@@ -1,0 +1,293 @@
+"""Compile expressions and conditions into Python closures: the half of the compiler that
+statements share (:class:`~apigw_cli.vtl.compiler.Compiler` adds the statements).
+
+Each expression becomes a function that returns a value, and each condition a function that
+returns a bool by Velocity's rules for ``#if`` (which differ from the value's truth: a
+literal ``"abc"`` or an arithmetic result as a whole condition is false, a null reference is
+true on API Gateway). Errors carry the template position of the node that raised them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from apigw_cli.errors import RenderLimitExceeded, SandboxViolation, TemplateRenderError
+from apigw_cli.vtl import nodes, operators
+from apigw_cli.vtl.limits import MAX_RANGE_ITEMS, LimitReached
+from apigw_cli.vtl.methods import JavaException, java_int_value, map_key
+from apigw_cli.vtl.positions import position
+from apigw_cli.vtl.runtime import Evaluate, RenderState, RenderWarning, Run, Writer
+from apigw_cli.vtl.sandbox import (
+    RESOLVED_CALLS,
+    SandboxRefusal,
+    UnknownMember,
+    check_member_name,
+    get_index,
+    get_property,
+    resolve_call,
+)
+
+Test = Callable[[RenderState], bool]
+Step = Callable[[RenderState, Any], Any]
+
+
+class ExpressionCompiler:
+    """Compiles one template's expressions; ``name`` and ``source`` locate errors."""
+
+    def __init__(self, name: str, source: str) -> None:
+        self.name = name
+        self.source = source
+
+    def block(self, block: nodes.Block) -> Run:
+        """A block of statements (a string literal's content is one): the subclass's."""
+        raise NotImplementedError
+
+    # -- errors ---------------------------------------------------------------------------
+
+    def error(self, offset: int, exc: Exception) -> NoReturn:
+        line, column, text = position(self.source, offset)
+        kind: type[TemplateRenderError] = TemplateRenderError
+        if isinstance(exc, SandboxRefusal):
+            kind = SandboxViolation
+        elif isinstance(exc, LimitReached):
+            kind = RenderLimitExceeded
+        raise kind(str(exc), name=self.name, line=line, column=column, source_line=text) from exc
+
+    def warning(self, offset: int, message: str, rule: str) -> RenderWarning:
+        line, column, _ = position(self.source, offset)
+        return RenderWarning(line, column, message, rule)
+
+    # -- expressions ----------------------------------------------------------------------
+
+    def expression(self, expr: nodes.Expr) -> Evaluate:
+        if isinstance(expr, nodes.Literal):
+            value = expr.value
+            return lambda state: value
+        if isinstance(expr, nodes.Reference):
+            return self.reference(expr)
+        if isinstance(expr, nodes.Interpolated):
+            return self.interpolated(expr)
+        if isinstance(expr, nodes.ListLiteral):
+            items = [self.expression(item) for item in expr.items]
+            return lambda state: [item(state) for item in items]
+        if isinstance(expr, nodes.MapLiteral):
+            entries = [(self.expression(key), self.expression(value)) for key, value in expr.entries]
+            offset = expr.offset
+
+            def evaluate_map(state: RenderState) -> dict[Any, Any]:
+                try:
+                    return {map_key(key(state)): value(state) for key, value in entries}
+                except JavaException as exc:
+                    self.error(offset, exc)
+
+            return evaluate_map
+        if isinstance(expr, nodes.RangeLiteral):
+            return self.range_(expr)
+        if isinstance(expr, nodes.Not):
+            test = self.condition(expr.operand)
+            return lambda state: not test(state)
+        return self.binary(expr)
+
+    def interpolated(self, expr: nodes.Interpolated) -> Evaluate:
+        body = self.block(expr.body)
+        offset = expr.offset
+
+        def evaluate_interpolated(state: RenderState) -> str:
+            outer, state.out = state.out, Writer()
+            try:
+                body(state)
+                text = state.out.text()
+                state.check_value(text)
+                return text
+            except LimitReached as exc:
+                self.error(offset, exc)
+            finally:
+                state.out = outer
+
+        return evaluate_interpolated
+
+    def range_(self, expr: nodes.RangeLiteral) -> Evaluate:
+        start_of, end_of = self.expression(expr.start), self.expression(expr.end)
+        offset = expr.offset
+
+        def evaluate_range(state: RenderState) -> list[int] | None:
+            start, end = start_of(state), end_of(state)
+            if not (operators.is_number(start) and operators.is_number(end)):
+                return None
+            start, end = java_int_value(start), java_int_value(end)  # Velocity takes intValue()
+            if abs(end - start) >= MAX_RANGE_ITEMS:
+                self.error(offset, LimitReached(f"a range of more than {MAX_RANGE_ITEMS:,} items"))
+            step = 1 if end >= start else -1
+            return list(range(start, end + step, step))
+
+        return evaluate_range
+
+    def binary(self, expr: nodes.BinaryOp) -> Evaluate:
+        op = expr.op
+        if op in ("&&", "||", "==", "!=", "<", "<=", ">", ">="):
+            test = self.condition(expr)
+            return test
+        left, right = self.expression(expr.left), self.expression(expr.right)
+        if op == "+":
+            left_source, right_source = _source_text(expr.left), _source_text(expr.right)
+            offset = expr.offset
+
+            def evaluate_add(state: RenderState) -> Any:
+                result = operators.add(left(state), right(state), left_source, right_source)
+                self.checked(state, offset, result)
+                return result
+
+            return evaluate_add
+        arithmetic = _ARITHMETIC[op]
+        offset = expr.offset
+
+        def evaluate_arithmetic(state: RenderState) -> Any:
+            result = arithmetic(left(state), right(state))
+            self.checked(state, offset, result)
+            return result
+
+        return evaluate_arithmetic
+
+    def checked(self, state: RenderState, offset: int, value: Any) -> None:
+        """Apply the size limits to a value the template just made (see ``check_value``)."""
+        try:
+            state.check_value(value)
+        except LimitReached as exc:
+            self.error(offset, exc)
+
+    def reference(self, reference: nodes.Reference) -> Evaluate:
+        name = reference.name
+        plan = self.reference_plan(reference)
+        if not plan:
+            return lambda state: state.lookup(name)
+
+        def evaluate_reference(state: RenderState) -> Any:
+            value = state.variables.get(name) if state.scope is None else state.lookup(name)
+            for attribute, step in plan:
+                if value is None:
+                    return None
+                if attribute is not None and type(value) is dict:
+                    value = value.get(attribute)
+                else:
+                    value = step(state, value)
+            return value
+
+        return evaluate_reference
+
+    def reference_plan(self, reference: nodes.Reference) -> list[tuple[str | None, Step]]:
+        """Each accessor of ``reference`` as (the property name, when it is one; its step).
+        A property of a plain map (parsed JSON, $context) is a dictionary lookup, done in
+        line by the caller; the step is for other receivers."""
+        return [
+            (accessor.name if isinstance(accessor, nodes.Attribute) else None, self.accessor(accessor))
+            for accessor in reference.accessors
+        ]
+
+    def accessor(self, accessor: nodes.Accessor) -> Step:
+        offset = accessor.offset
+        if isinstance(accessor, nodes.Attribute | nodes.MethodCall):
+            try:
+                check_member_name(accessor.name, call=isinstance(accessor, nodes.MethodCall))
+            except SandboxRefusal as exc:
+                self.error(offset, exc)
+        if isinstance(accessor, nodes.Attribute):
+            name = accessor.name
+
+            def access(state: RenderState, value: Any) -> Any:
+                return get_property(value, name)
+
+        elif isinstance(accessor, nodes.MethodCall):
+            return self.method_call(accessor)
+        else:
+            key_of = self.expression(accessor.key)
+
+            def access(state: RenderState, value: Any) -> Any:
+                return get_index(value, key_of(state))
+
+        def guarded_access(state: RenderState, value: Any) -> Any:
+            try:
+                return access(state, value)
+            except UnknownMember as exc:
+                return self.null_member(state, offset, exc)
+            except (JavaException, SandboxRefusal, LimitReached) as exc:
+                self.error(offset, exc)
+
+        return guarded_access
+
+    def null_member(self, state: RenderState, offset: int, exc: UnknownMember) -> None:
+        """A member no allow-list knows: null on API Gateway, and a warning from apigw."""
+        state.warn(self.warning(offset, f"{exc}; API Gateway returns null here", "null-member"))
+
+    def method_call(self, accessor: nodes.MethodCall) -> Callable[[RenderState, Any], Any]:
+        """``.name(args)``, in one function: a call is most of a template's work."""
+        name, offset = accessor.name, accessor.offset
+        arguments = [self.expression(argument) for argument in accessor.args]
+        count = len(arguments)
+        only = arguments[0] if count == 1 else None  # the usual call: one argument, no comprehension
+
+        def call(state: RenderState, value: Any) -> Any:
+            try:
+                state.calls += 1
+                if not state.calls & 15:  # the clock every 16 calls: loop passes check it each time
+                    state.step()
+                args = [only(state)] if only is not None else [argument(state) for argument in arguments]
+                resolved = RESOLVED_CALLS.get((type(value), name, count)) or resolve_call(value, name, count)
+                result = resolved(value, args)
+                state.check_value(result)
+                if isinstance(value, list | dict):
+                    state.check_value(value)  # the call may have grown its receiver
+                return result
+            except UnknownMember as exc:
+                return self.null_member(state, offset, exc)
+            except (JavaException, SandboxRefusal, LimitReached) as exc:
+                self.error(offset, exc)
+
+        return call
+
+    # -- conditions -----------------------------------------------------------------------
+
+    def condition(self, expr: nodes.Expr) -> Test:
+        """``expr`` as a condition, by Velocity's ``evaluate()`` of each node type."""
+        if isinstance(expr, nodes.Reference):
+            evaluate = self.reference(expr)
+            return lambda state: operators.is_true_reference(evaluate(state))
+        if isinstance(expr, nodes.Literal):
+            truth = expr.value is True
+            return lambda state: truth
+        if isinstance(expr, nodes.Not):
+            test = self.condition(expr.operand)
+            return lambda state: not test(state)
+        if isinstance(expr, nodes.BinaryOp):
+            return self.comparison(expr)
+        # A string, list, map or range literal as a whole condition is false in Velocity 1.7.
+        return lambda state: False
+
+    def comparison(self, expr: nodes.BinaryOp) -> Test:
+        op = expr.op
+        if op in ("&&", "||"):
+            left_test, right_test = self.condition(expr.left), self.condition(expr.right)
+            if op == "&&":
+                return lambda state: left_test(state) and right_test(state)
+            return lambda state: left_test(state) or right_test(state)
+        if op in ("+", "-", "*", "/", "%"):
+            return lambda state: False  # arithmetic has no truth value in Velocity 1.7
+        left, right = self.expression(expr.left), self.expression(expr.right)
+        if op == "==":
+            return lambda state: operators.equals(left(state), right(state))
+        if op == "!=":
+            return lambda state: not operators.equals(left(state), right(state))
+        return lambda state: operators.compare(op, left(state), right(state))
+
+
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "-": operators.subtract,
+    "*": operators.multiply,
+    "/": operators.divide,
+    "%": operators.remainder,
+}
+
+
+def _source_text(expr: nodes.Expr) -> str:
+    """What Velocity prints for a null operand of a string concatenation: its source."""
+    return expr.source if isinstance(expr, nodes.Reference) else "null"
