@@ -46,22 +46,25 @@ class RequestScope:
     context: dict[str, Any]
     request_override: OverrideMap
     response_override: OverrideMap
+    #: The method request's headers, one value each, as ``$context`` and ``$input`` read them.
+    headers: dict[str, str]
 
 
 def request_scope(request: Request, identity: Identity | None = None) -> RequestScope:
     request_override, response_override = new_overrides()
+    headers = last_values(request.headers)
     context = build_context(
         method=request.method,
         path=request.path,
         resource=request.resource,
         stage=request.stage,
-        headers=last_values(request.headers),
+        headers=headers,
         identity=identity or Identity.fresh(),
         overrides=request.context,
         request_override=request_override,
         response_override=response_override,
     )
-    return RequestScope(request, context, request_override, response_override)
+    return RequestScope(request, context, request_override, response_override, headers)
 
 
 def render_template(
@@ -83,14 +86,15 @@ def render_in_scope(
     """:func:`render_template` within a request's scope, shared with its other templates;
     ``request_body`` replaces the request's body (after ``contentHandling``)."""
     request = scope.request
-    headers = last_values(request.headers)
     if response is None:
         text = request.body_text() if request_body is None else request_body
         body = payload_text(text, request.header("Content-Type"))
     else:
         body = payload_text(response.body_text(), response.header("Content-Type"))
     variables: dict[str, Any] = {
-        "input": Input(body, path=dict(request.path_parameters), query=last_values(request.query), headers=headers),
+        "input": Input(
+            body, path=dict(request.path_parameters), query=last_values(request.query), headers=scope.headers
+        ),
         "util": Util(),
         "context": scope.context,
         "stageVariables": dict(request.stage_variables),
