@@ -25,6 +25,10 @@ _MAX_INLINE_DEPTH = 8
 _MAX_INLINE_BRANCHES = 32
 #: Lines a statement may take (an output of a reference with a few steps).
 _LINES_PER_STATEMENT = 10
+#: Method calls in the arguments of method calls evaluated in line; deeper ones are called.
+_MAX_ARGUMENT_NESTING = 2
+#: Steps (accessors, arguments) of a reference written in line; longer ones are called.
+_MAX_INLINE_STEPS = 12
 #: Lines of one generated function. Past them statements are called: CPython's compiler needs
 #: memory and time out of proportion for huge functions, which the deadline cannot interrupt.
 _MAX_LINES = 1500
@@ -60,7 +64,9 @@ def generate_block(compiler: Compiler, statements: list[nodes.Statement]) -> Run
         return run_statements
     function = _Function()
     function.add(0, "def run_block(state):")
-    function.add(1, "write = state.out.write")
+    function.add(1, "out = state.out")
+    function.add(1, "write = out.write")
+    function.add(1, "append = out.parts.append")
     function.add(1, "variables = state.variables")
     _emit(compiler, function, statements, 1)
     code = compile("\n".join(function.lines), "<template>", "exec")
@@ -72,11 +78,15 @@ def generate_block(compiler: Compiler, statements: list[nodes.Statement]) -> Run
 def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statement], depth: int) -> None:
     if not statements:
         function.add(depth, "pass")
+    # Text is appended as is, and counted toward the output limit once, at the end of the
+    # statements (loop passes check the count: text alone can only grow in a loop).
+    text_size = 0
     for statement in statements:
         if isinstance(statement, nodes.Text):
-            function.add(depth, f"write({function.constant(statement.text)})")
-        elif isinstance(statement, nodes.Output):
-            _emit_reference(compiler, function, statement.reference, depth)
+            function.add(depth, f"append({function.constant(statement.text)})")
+            text_size += len(statement.text)
+        elif isinstance(statement, nodes.Output) and _inlined(statement.reference):
+            _emit_reference(compiler, function, statement.reference, depth, "value")
             other = function.constant(compiler.output_other(statement.reference.offset))
             function.add(depth, "if type(value) is str:")
             function.add(depth + 1, "write(value)")
@@ -89,9 +99,9 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
             and len(function.lines) + _LINES_PER_STATEMENT * _size(statement) < _MAX_LINES
         ):
             for index, (condition, body) in enumerate(statement.branches):
-                if index == 0 and isinstance(condition, nodes.Reference):
+                if index == 0 and isinstance(condition, nodes.Reference) and _inlined(condition):
                     # A reference as a condition: evaluated in line, judged by the compiler's rule.
-                    _emit_reference(compiler, function, condition, depth)
+                    _emit_reference(compiler, function, condition, depth, "value")
                     function.add(depth, f"if {function.constant(operators.is_true_reference)}(value):")
                 else:
                     keyword = "if" if index == 0 else "elif"
@@ -102,21 +112,69 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
                 _emit(compiler, function, compiler.merged(statement.otherwise), depth + 1)
         else:
             function.add(depth, f"{function.constant(compiler.statement(statement))}(state)")
+    if text_size:
+        function.add(depth, f"out.size += {text_size}")
 
 
-def _emit_reference(compiler: Compiler, function: _Function, reference: nodes.Reference, depth: int) -> None:
-    """``value = $reference``, in line: the variable, then each step while not null."""
+def _emit_reference(
+    compiler: Compiler, function: _Function, reference: nodes.Reference, depth: int, target: str, nesting: int = 0
+) -> None:
+    """``target = $reference``, in line: the variable, then each step while not null; a
+    method's arguments that are references or literals are evaluated in line too."""
     name = function.constant(reference.name)
-    function.add(depth, f"value = variables.get({name}) if state.scope is None else state.lookup({name})")
-    for attribute, step in compiler.reference_plan(reference):
-        function.add(depth, "if value is not None:")
-        call = f"{function.constant(step)}(state, value)"
-        if attribute is None:
-            function.add(depth + 1, f"value = {call}")
-        else:
+    function.add(depth, f"{target} = variables.get({name}) if state.scope is None else state.lookup({name})")
+    for accessor, (attribute, step) in zip(reference.accessors, compiler.reference_plan(reference), strict=True):
+        function.add(depth, f"if {target} is not None:")
+        if attribute is not None:
+            call = f"{function.constant(step)}(state, {target})"
             function.add(
-                depth + 1, f"value = value.get({function.constant(attribute)}) if type(value) is dict else {call}"
+                depth + 1,
+                f"{target} = {target}.get({function.constant(attribute)}) if type({target}) is dict else {call}",
             )
+        elif isinstance(accessor, nodes.MethodCall) and nesting < _MAX_ARGUMENT_NESTING:
+            arguments = [_emit_argument(compiler, function, argument, depth + 1, nesting) for argument in accessor.args]
+            invoke = function.constant(compiler.invocation(accessor))
+            function.add(depth + 1, f"{target} = {invoke}(state, {target}, [{', '.join(arguments)}])")
+        else:
+            function.add(depth + 1, f"{target} = {function.constant(step)}(state, {target})")
+
+
+def _emit_argument(compiler: Compiler, function: _Function, argument: nodes.Expr, depth: int, nesting: int) -> str:
+    """The name of a method argument's value: a literal's constant, a reference evaluated in
+    line, or the value of the compiled expression."""
+    if isinstance(argument, nodes.Literal):
+        return function.constant(argument.value)
+    variable = f"a{len(function.namespace)}"
+    function.namespace[variable] = None  # reserves the number; the variable is the function's local
+    if isinstance(argument, nodes.Reference):
+        _emit_reference(compiler, function, argument, depth, variable, nesting + 1)
+    else:
+        function.add(depth, f"{variable} = {function.constant(compiler.expression(argument))}(state)")
+    return variable
+
+
+def _inlined(reference: nodes.Reference) -> bool:
+    """Whether a reference is short enough to be written in line (each step is two lines)."""
+    return _steps(reference) <= _MAX_INLINE_STEPS
+
+
+def _steps(expr: nodes.Expr, nesting: int = 0) -> int:
+    if isinstance(expr, nodes.Literal):
+        return 0
+    if not isinstance(expr, nodes.Reference):
+        return 1
+    if nesting > _MAX_ARGUMENT_NESTING:
+        return _MAX_INLINE_STEPS + 1
+    count = 1
+    for accessor in expr.accessors:
+        count += 1
+        if isinstance(accessor, nodes.MethodCall):
+            count += sum(_steps(argument, nesting + 1) for argument in accessor.args)
+        elif isinstance(accessor, nodes.Index):
+            count += _steps(accessor.key, nesting + 1)
+        if count > _MAX_INLINE_STEPS:
+            break  # a reference may have thousands of steps: stop counting
+    return count
 
 
 def _size(statement: nodes.If) -> int:

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from apigw_cli.errors import RenderLimitExceeded, SandboxViolation, TemplateRenderError
 from apigw_cli.vtl import nodes, operators
 from apigw_cli.vtl.limits import MAX_RANGE_ITEMS, LimitReached
-from apigw_cli.vtl.methods import JavaException, java_int_value, map_key
+from apigw_cli.vtl.methods import JavaException, NoSuchMethod, java_int_value, map_key
 from apigw_cli.vtl.positions import position
 from apigw_cli.vtl.runtime import Evaluate, RenderState, RenderWarning, Run, Writer
 from apigw_cli.vtl.sandbox import (
@@ -191,59 +191,74 @@ class ExpressionCompiler:
                 check_member_name(accessor.name, call=isinstance(accessor, nodes.MethodCall))
             except SandboxRefusal as exc:
                 self.error(offset, exc)
+        if isinstance(accessor, nodes.MethodCall):
+            return self.method_call(accessor)
         if isinstance(accessor, nodes.Attribute):
             name = accessor.name
 
-            def access(state: RenderState, value: Any) -> Any:
-                return get_property(value, name)
+            def read_property(state: RenderState, value: Any) -> Any:
+                try:
+                    return get_property(value, name)
+                except _FAILURES as exc:
+                    return self.failed(state, offset, exc)
 
-        elif isinstance(accessor, nodes.MethodCall):
-            return self.method_call(accessor)
-        else:
-            key_of = self.expression(accessor.key)
+            return read_property
+        key_of = self.expression(accessor.key)
 
-            def access(state: RenderState, value: Any) -> Any:
-                return get_index(value, key_of(state))
-
-        def guarded_access(state: RenderState, value: Any) -> Any:
+        def read_index(state: RenderState, value: Any) -> Any:
             try:
-                return access(state, value)
-            except UnknownMember as exc:
-                return self.null_member(state, offset, exc)
-            except (JavaException, SandboxRefusal, LimitReached) as exc:
-                self.error(offset, exc)
+                return get_index(value, key_of(state))
+            except _FAILURES as exc:
+                return self.failed(state, offset, exc)
 
-        return guarded_access
+        return read_index
 
-    def null_member(self, state: RenderState, offset: int, exc: UnknownMember) -> None:
-        """A member no allow-list knows: null on API Gateway, and a warning from apigw."""
+    def failed(self, state: RenderState, offset: int, exc: Exception) -> None:
+        """A member access or call that failed: an unknown member is null (and a warning),
+        the rest an error at ``offset``."""
+        if not isinstance(exc, UnknownMember):
+            self.error(offset, exc)
         state.warn(self.warning(offset, f"{exc}; API Gateway returns null here", "null-member"))
 
-    def method_call(self, accessor: nodes.MethodCall) -> Callable[[RenderState, Any], Any]:
-        """``.name(args)``, in one function: a call is most of a template's work."""
-        name, offset = accessor.name, accessor.offset
+    def method_call(self, accessor: nodes.MethodCall) -> Step:
+        """``.name(args)``: the arguments, then :meth:`invocation`'s call."""
         arguments = [self.expression(argument) for argument in accessor.args]
-        count = len(arguments)
-        only = arguments[0] if count == 1 else None  # the usual call: one argument, no comprehension
+        invoke = self.invocation(accessor)
+        only = arguments[0] if len(arguments) == 1 else None  # the usual call: no comprehension
+        offset = accessor.offset
 
         def call(state: RenderState, value: Any) -> Any:
+            try:
+                args = [only(state)] if only is not None else [argument(state) for argument in arguments]
+            except (JavaException, SandboxRefusal, LimitReached) as exc:
+                self.error(offset, exc)
+            return invoke(state, value, args)
+
+        return call
+
+    def invocation(self, accessor: nodes.MethodCall) -> Callable[[RenderState, Any, list[Any]], Any]:
+        """``.name(...)`` on a receiver, its arguments evaluated, in one function: a call is
+        most of a template's work (generated code calls it with arguments it evaluated)."""
+        name, offset, count = accessor.name, accessor.offset, len(accessor.args)
+
+        def invoke(state: RenderState, value: Any, args: list[Any]) -> Any:
+            refused = ""
             try:
                 state.calls += 1
                 if not state.calls & 15:  # the clock every 16 calls: loop passes check it each time
                     state.step()
-                args = [only(state)] if only is not None else [argument(state) for argument in arguments]
-                resolved = RESOLVED_CALLS.get((type(value), name, count)) or resolve_call(value, name, count)
-                result = resolved(value, args)
+                function, refused = RESOLVED_CALLS.get((type(value), name, count)) or resolve_call(value, name, count)
+                result = function(value, *args)
                 state.check_value(result)
                 if isinstance(value, list | dict):
                     state.check_value(value)  # the call may have grown its receiver
                 return result
-            except UnknownMember as exc:
-                return self.null_member(state, offset, exc)
-            except (JavaException, SandboxRefusal, LimitReached) as exc:
-                self.error(offset, exc)
+            except NoSuchMethod:  # the receiver's type has no such call, or not for these arguments
+                return self.failed(state, offset, UnknownMember(refused))
+            except _FAILURES as exc:
+                return self.failed(state, offset, exc)
 
-        return call
+        return invoke
 
     # -- conditions -----------------------------------------------------------------------
 
@@ -279,6 +294,9 @@ class ExpressionCompiler:
             return lambda state: not operators.equals(left(state), right(state))
         return lambda state: operators.compare(op, left(state), right(state))
 
+
+#: What a member access or call may raise, handled by :meth:`ExpressionCompiler.failed`.
+_FAILURES = (UnknownMember, JavaException, SandboxRefusal, LimitReached)
 
 _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
     "-": operators.subtract,

@@ -60,8 +60,14 @@ class Writer:
     def write(self, text: str) -> None:
         self.size += len(text)
         if self.size > MAX_OUTPUT_CHARS:
-            raise LimitReached(f"text of more than {MAX_OUTPUT_CHARS:,} characters (API Gateway's 10 MB payload limit)")
+            raise self.overflow()
         self.parts.append(text)
+
+    @staticmethod
+    def overflow() -> LimitReached:
+        """The output grew too large. Generated code appends a template's text and counts it
+        afterwards; loop passes check the count (:meth:`RenderState.tick`)."""
+        return LimitReached(f"text of more than {MAX_OUTPUT_CHARS:,} characters (API Gateway's 10 MB payload limit)")
 
     def text(self) -> str:
         return "".join(self.parts)
@@ -210,6 +216,8 @@ class RenderState:
             raise LimitReached(f"more than {MAX_TOTAL_ITERATIONS:,} loop passes in one render")
         if time.monotonic() > self.deadline:  # step(), in line: a loop pass is the commonest unit
             raise self.too_slow()
+        if self.out.size > MAX_OUTPUT_CHARS:
+            raise self.out.overflow()
 
     def step(self) -> None:
         """A unit of work (loop pass, method call, argument evaluation): checks the clock."""

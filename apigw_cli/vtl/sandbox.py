@@ -119,13 +119,15 @@ def check_member_name(name: str, *, call: bool) -> None:
         raise SandboxRefusal("'.class' is not accessible from a template (for a map key, write $map['class'])")
 
 
-Call = Callable[[Any, list[Any]], Any]
+#: How a call runs: the function taking the receiver and the arguments, and the message of the
+#: unknown member it is when the function refuses these arguments (raises ``NoSuchMethod``).
+ResolvedCall = tuple[Callable[..., Any], str]
 #: (receiver type, name, argument count) -> how the call runs; see :func:`resolve_call`.
-RESOLVED_CALLS: dict[tuple[type, str, int], Call] = {}
+RESOLVED_CALLS: dict[tuple[type, str, int], ResolvedCall] = {}
 _MAX_RESOLVED = 10_000
 
 
-def resolve_call(obj: Any, name: str, count: int) -> Call:
+def resolve_call(obj: Any, name: str, count: int) -> ResolvedCall:
     """Work out ``$obj.name(...)`` with ``count`` arguments for ``obj``'s type, and keep it."""
     if len(RESOLVED_CALLS) >= _MAX_RESOLVED:  # templates choose the names: keep the table bounded
         RESOLVED_CALLS.clear()
@@ -133,47 +135,31 @@ def resolve_call(obj: Any, name: str, count: int) -> Call:
     return call
 
 
-def _resolve(obj: Any, name: str, count: int) -> Call:
+def _resolve(obj: Any, name: str, count: int) -> ResolvedCall:
     """How ``$obj.name(...)`` with ``count`` arguments runs for any receiver of ``obj``'s type."""
     check_member_name(name, call=True)
     if isinstance(obj, TemplateObject):
         python_name = obj.vtl_methods.get(name)
         if python_name is None:
-            return _refusal(f"{obj.java_class_name} has no method '{name}'")
+            return _refuse, f"{obj.java_class_name} has no method '{name}'"
         least, most = _object_arity(type(obj), python_name)
         wrong_count = f"{obj.java_class_name}.{name} does not take {count} argument(s)"
         if not least <= count <= most:
-            return _refusal(wrong_count)
-
+            return _refuse, wrong_count
         # The class's function: no bound method per call.
-        return _caller(getattr(type(obj), python_name), wrong_count)
+        return getattr(type(obj), python_name), wrong_count
     table = _table(obj)
     method = table.get(name) if table is not None else None
     if method is None:
-        return _refusal(f"{java_type_name(obj)} has no method '{name}'")
+        return _refuse, f"{java_type_name(obj)} has no method '{name}'"
     least, most = _ARITIES[id(method)]
     if not least <= count <= most:
-        return _refusal(f"{java_type_name(obj)}.{name} does not take {count} argument(s)")
-    return _caller(method, f"{java_type_name(obj)}.{name} does not accept these arguments")
+        return _refuse, f"{java_type_name(obj)}.{name} does not take {count} argument(s)"
+    return method, f"{java_type_name(obj)}.{name} does not accept these arguments"
 
 
-def _caller(function: Callable[..., Any], refused: str) -> Call:
-    """``function(receiver, *args)``; arguments it does not take are an unknown member."""
-
-    def call(receiver: Any, args: list[Any]) -> Any:
-        try:
-            return function(receiver, *args)
-        except NoSuchMethod:
-            raise UnknownMember(refused) from None
-
-    return call
-
-
-def _refusal(message: str) -> Call:
-    def refuse(receiver: Any, args: list[Any]) -> Any:
-        raise UnknownMember(message)
-
-    return refuse
+def _refuse(receiver: Any, *args: Any) -> Any:
+    raise NoSuchMethod
 
 
 def get_property(obj: Any, name: str) -> Any:

@@ -48,7 +48,7 @@ def test_each_limit_gives_its_documented_error(name: str, tmp_path: Path) -> Non
         assert message.lower() in result.stderr.lower()
 
 
-def test_long_elseif_chains_and_flat_templates_compile_as_before() -> None:
+def test_long_chains_references_and_flat_templates_compile() -> None:
     """Generated code must not hit Python's own nesting or memory limits (review of issue 12)."""
     from apigw_cli.vtl.engine import compile_template
 
@@ -56,3 +56,7 @@ def test_long_elseif_chains_and_flat_templates_compile_as_before() -> None:
     assert compile_template(chain, "chain.vtl").render({"b": 5999}).output == "5999"
     flat = "$a" * 20_000
     assert compile_template(flat, "flat.vtl").render({"a": "x"}).output == "x" * 20_000
+    long_reference = "$a" + ".b" * 100  # the parser takes about 140 steps
+    assert compile_template(long_reference, "long.vtl").render({"a": {}}).output == ""
+    nested_calls = "$s.concat(" * 12 + "'x'" + ")" * 12
+    assert compile_template(nested_calls, "nested.vtl").render({"s": ""}).output == "x"

@@ -18,6 +18,12 @@ CASES = [
     ("hyphen-in-name", "#set($a=5)[$a-1]", "[]"),
     ("underscore-names", "#set($_a = 1)$_a|$_|$a_b", "1||"),
     ("root-call-is-text", '#set($a = "x")$a(1)|$a (1)|${a}(2)|$a.length()', "x(1)|x (1)|x(2)|1"),
+    # A null receiver ends the reference: its call's arguments are not evaluated (oracle).
+    (
+        "null-receiver-skips-arguments",
+        "#set($l = [])[$nope.foo($l.add(1))][$l.size()][$l.foo($l.add(2))][$l]",
+        "[][0][][[2]]",
+    ),
     ("index-notation", '#set($m={"a":{"b":[1,{"c":2}]}})$m.a.b[1].c $m["a"]["b"][0] $m.get("a").b.get(1)', "2 1 {c=2}"),
     # Escapes: a backslash before a reference or directive escapes it (Velocity 1.7).
     ("escaped-undefined", "\\$x|\\\\$x|\\\\\\$x|\\\\\\\\$x", "\\$x|\\|\\\\$x|\\\\"),
