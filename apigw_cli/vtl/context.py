@@ -87,8 +87,9 @@ class OverrideMap(dict[str, Any]):
     answers a second assignment with a 5XX (spec §6.6). ``parts`` are nested override maps
     (``header``...), whose entries are set rather than the part itself."""
 
+    __slots__ = ("label",)
+
     def __init__(self, label: str, parts: tuple[str, ...] = ()) -> None:
-        super().__init__()
         self.label = label
         for part in parts:
             dict.__setitem__(self, part, OverrideMap(f"{label}.{part}"))
@@ -119,6 +120,57 @@ def new_overrides() -> tuple[OverrideMap, OverrideMap]:
     )
 
 
+#: ``$context`` with the values every request shares; None marks this request's own.
+_DEFAULT_CONTEXT: dict[str, Any] = {
+    "accountId": DEFAULT_ACCOUNT_ID,
+    "apiId": DEFAULT_API_ID,
+    "authorizer": None,
+    "awsEndpointRequestId": None,
+    "deploymentId": DEFAULT_DEPLOYMENT_ID,
+    "domainName": f"{DEFAULT_API_ID}.execute-api.{DEFAULT_REGION}.amazonaws.com",
+    "domainPrefix": DEFAULT_API_ID,
+    "error": None,
+    "extendedRequestId": None,
+    "httpMethod": None,
+    "identity": None,
+    "isCanaryRequest": None,
+    "path": None,
+    "protocol": "HTTP/1.1",
+    "requestId": None,
+    "requestOverride": None,
+    "requestTime": None,
+    "requestTimeEpoch": None,
+    "resourceId": DEFAULT_RESOURCE_ID,
+    "resourcePath": None,
+    "responseOverride": None,
+    "stage": None,
+    "wafResponseCode": None,
+    "webaclArn": None,
+}
+_DEFAULT_ERROR: dict[str, Any] = dict.fromkeys(("message", "messageString", "responseType", "validationErrorString"))
+_DEFAULT_IDENTITY: dict[str, Any] = dict.fromkeys(
+    (
+        "accessKey",
+        "accountId",
+        "apiKey",
+        "apiKeyId",
+        "caller",
+        "clientCert",
+        "cognitoAuthenticationProvider",
+        "cognitoAuthenticationType",
+        "cognitoIdentityId",
+        "cognitoIdentityPoolId",
+        "principalOrgId",
+        "sourceIp",
+        "user",
+        "userAgent",
+        "userArn",
+        "vpcId",
+        "vpceId",
+    )
+)
+
+
 def build_context(
     *,
     method: str,
@@ -134,53 +186,25 @@ def build_context(
     """``$context`` for one request. ``headers`` are the single-valued request headers;
     ``overrides`` (nested) replace any default, e.g. ``{"identity": {"sourceIp": ...}}``."""
     forwarded = (find_header(headers, "X-Forwarded-For") or "").split(",")[0].strip()
-    api_id = DEFAULT_API_ID
-    domain = f"{api_id}.execute-api.{DEFAULT_REGION}.amazonaws.com"
-    context: dict[str, Any] = {
-        "accountId": DEFAULT_ACCOUNT_ID,
-        "apiId": api_id,
-        "authorizer": {"principalId": None},
-        "awsEndpointRequestId": None,
-        "deploymentId": DEFAULT_DEPLOYMENT_ID,
-        "domainName": domain,
-        "domainPrefix": api_id,
-        "error": {"message": None, "messageString": None, "responseType": None, "validationErrorString": None},
-        "extendedRequestId": identity.extended_request_id,
-        "httpMethod": method,
-        "identity": {
-            "accessKey": None,
-            "accountId": None,
-            "apiKey": None,
-            "apiKeyId": None,
-            "caller": None,
-            "clientCert": None,
-            "cognitoAuthenticationProvider": None,
-            "cognitoAuthenticationType": None,
-            "cognitoIdentityId": None,
-            "cognitoIdentityPoolId": None,
-            "principalOrgId": None,
-            "sourceIp": forwarded or DEFAULT_SOURCE_IP,
-            "user": None,
-            "userAgent": find_header(headers, "User-Agent") or DEFAULT_USER_AGENT,
-            "userArn": None,
-            "vpcId": None,
-            "vpceId": None,
-        },
-        "isCanaryRequest": None,
-        "path": f"/{stage}{path}",
-        "protocol": "HTTP/1.1",
-        "requestId": identity.request_id,
-        "requestOverride": request_override,
-        "requestTime": format_request_time(identity.epoch_ms),
-        "requestTimeEpoch": identity.epoch_ms,
-        "resourceId": DEFAULT_RESOURCE_ID,
-        "resourcePath": resource,
-        "responseOverride": response_override,
-        "stage": stage,
-        "wafResponseCode": None,
-        "webaclArn": None,
-    }
-    _deep_merge(context, {key: value for key, value in overrides.items() if key not in OVERRIDE_KEYS})
+    # A copy of the defaults, whose order is $context's printed order, then this request's values.
+    context = _DEFAULT_CONTEXT.copy()
+    context["authorizer"] = {"principalId": None}
+    context["error"] = _DEFAULT_ERROR.copy()
+    context["extendedRequestId"] = identity.extended_request_id
+    context["httpMethod"] = method
+    context["identity"] = identity_map = _DEFAULT_IDENTITY.copy()
+    identity_map["sourceIp"] = forwarded or DEFAULT_SOURCE_IP
+    identity_map["userAgent"] = find_header(headers, "User-Agent") or DEFAULT_USER_AGENT
+    context["path"] = f"/{stage}{path}"
+    context["requestId"] = identity.request_id
+    context["requestOverride"] = request_override
+    context["requestTime"] = format_request_time(identity.epoch_ms)
+    context["requestTimeEpoch"] = identity.epoch_ms
+    context["resourcePath"] = resource
+    context["responseOverride"] = response_override
+    context["stage"] = stage
+    if overrides:
+        _deep_merge(context, {key: value for key, value in overrides.items() if key not in OVERRIDE_KEYS})
     authorizer = context.get("authorizer")
     if isinstance(authorizer, dict):
         # Lambda authorizer context values always reach templates as strings (spec §6.2).

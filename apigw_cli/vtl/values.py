@@ -192,7 +192,7 @@ def to_json_text(value: Any) -> str:
     '{"a":[1,2.0,null,"x\\\\"y"],"b":{"c":true}}'
     """
     try:  # the C encoder, when its text is json-smart's (most payloads): checked below
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_not_plain_json)
+        text = _PLAIN_ENCODER.encode(value)
     except (TypeError, ValueError, RecursionError):
         text = None
     if text is not None and _DIFFERS_FROM_JSON_SMART.search(text) is None:
@@ -210,6 +210,10 @@ _DIFFERS_FROM_JSON_SMART = re.compile(r"[\x7f-\x9f\u2000-\u20ff]|\\u00|\de[+-]|\
 
 def _not_plain_json(value: Any) -> Any:
     raise TypeError
+
+
+#: One encoder for every call (``json.dumps`` with options builds a new one each time).
+_PLAIN_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_not_plain_json)
 
 
 def _write_json(value: Any, out: list[str]) -> None:
