@@ -27,6 +27,7 @@ from apigw_cli.vtl.sandbox import (
     get_property,
     resolve_call,
 )
+from apigw_cli.vtl.values import ArrayList
 
 Test = Callable[[RenderState], bool]
 Step = Callable[[RenderState, Any], Any]
@@ -70,7 +71,7 @@ class ExpressionCompiler:
             return self.interpolated(expr)
         if isinstance(expr, nodes.ListLiteral):
             items = [self.expression(item) for item in expr.items]
-            return lambda state: [item(state) for item in items]
+            return lambda state: ArrayList([item(state) for item in items])
         if isinstance(expr, nodes.MapLiteral):
             entries = [(self.expression(key), self.expression(value)) for key, value in expr.entries]
             offset = expr.offset
@@ -111,7 +112,7 @@ class ExpressionCompiler:
         start_of, end_of = self.expression(expr.start), self.expression(expr.end)
         offset = expr.offset
 
-        def evaluate_range(state: RenderState) -> list[int] | None:
+        def evaluate_range(state: RenderState) -> ArrayList | None:
             start, end = start_of(state), end_of(state)
             if not (operators.is_number(start) and operators.is_number(end)):
                 return None
@@ -119,7 +120,7 @@ class ExpressionCompiler:
             if abs(end - start) >= MAX_RANGE_ITEMS:
                 self.error(offset, LimitReached(f"a range of more than {MAX_RANGE_ITEMS:,} items"))
             step = 1 if end >= start else -1
-            return list(range(start, end + step, step))
+            return ArrayList(range(start, end + step, step))
 
         return evaluate_range
 

@@ -35,7 +35,7 @@ from apigw_cli.vtl.sandbox import (
     set_index,
     set_property,
 )
-from apigw_cli.vtl.values import JavaArray, JsonList, to_output_text
+from apigw_cli.vtl.values import JavaArray, to_output_text
 
 #: The name bodies are compiled under: compiled bodies are shared by text, and their errors
 #: take the name of the template being rendered (see the engine).
@@ -367,7 +367,7 @@ def _render_nested(state: RenderState, body: Run) -> None:
 
 def _iteration_items(collection: Any) -> list[Any] | None:
     """What ``#foreach`` iterates: a list's items, a map's values; ``None`` for the rest."""
-    if isinstance(collection, list | JsonList | JavaArray):
+    if isinstance(collection, list):
         return collection
     if isinstance(collection, dict):
         return list(collection.values())

@@ -14,7 +14,7 @@ from apigw_cli.models import find_header
 from apigw_cli.vtl.jsonpath import JsonPathError, compile_path
 from apigw_cli.vtl.methods import JavaException, NoSuchMethod
 from apigw_cli.vtl.sandbox import TemplateObject
-from apigw_cli.vtl.values import JsonList, from_json_value, to_json_text
+from apigw_cli.vtl.values import to_json_text
 
 _UNPARSED = object()
 _ALL = object()  # params() without an argument
@@ -60,7 +60,7 @@ class Input(TemplateObject):
                 self._document = self._body
             else:
                 try:
-                    self._document = from_json_value(json.loads(self._body))
+                    self._document = json.loads(self._body)  # arrays are JSONArrays as parsed
                 except RecursionError:
                     raise JavaException("InvalidJsonException", "the body nests too deeply to read as JSON") from None
                 except ValueError as exc:
@@ -78,10 +78,7 @@ class Input(TemplateObject):
             compiled = compile_path(path)
         except JsonPathError as exc:
             raise JavaException("InvalidPathException", str(exc)) from exc
-        result = compiled.apply(self.document())
-        if isinstance(result, list) and not isinstance(result, JsonList):
-            return JsonList(result)
-        return result
+        return compiled.apply(self.document())  # an indefinite path's matches: a JSONArray
 
     def path(self, path: Any) -> Any:
         """``$input.path(x)``: the match as a template value (maps, lists, strings...)."""

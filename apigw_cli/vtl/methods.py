@@ -23,7 +23,7 @@ from apigw_cli.vtl.javaregex import (
 )
 from apigw_cli.vtl.limits import MAX_COLLECTION_ITEMS, MAX_OUTPUT_CHARS, LimitReached
 from apigw_cli.vtl.operators import is_number, java_equals
-from apigw_cli.vtl.values import JavaArray, JavaChar, JavaCollection, MapEntry, to_java_string
+from apigw_cli.vtl.values import ArrayList, JavaArray, JavaChar, JavaCollection, MapEntry, to_java_string
 
 Method = Callable[..., Any]
 
@@ -336,7 +336,7 @@ def _list_sub_list(self: list[Any], begin: Any, end: Any) -> list[Any]:
     begin, end = _int(begin), _int(end)
     if begin < 0 or end > len(self) or begin > end:
         raise JavaException("IndexOutOfBoundsException", f"fromIndex {begin}, toIndex {end}, size {len(self)}")
-    return list(self[begin:end])
+    return ArrayList(self[begin:end])
 
 
 def _contains(self: list[Any], item: Any) -> bool:

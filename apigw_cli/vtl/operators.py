@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apigw_cli.vtl.values import JsonList, to_java_string
+from apigw_cli.vtl.values import to_java_string
 
 
 def is_number(value: Any) -> bool:
@@ -86,14 +86,8 @@ def equals(left: Any, right: Any) -> bool:
     return to_java_string(left) == to_java_string(right)
 
 
-def _java_class(value: Any) -> type:
-    if isinstance(value, JsonList):
-        return list  # JSONArray extends ArrayList
-    return type(value)
-
-
 def _related_classes(left: Any, right: Any) -> bool:
-    left_class, right_class = _java_class(left), _java_class(right)
+    left_class, right_class = type(left), type(right)
     return issubclass(left_class, right_class) or issubclass(right_class, left_class)
 
 

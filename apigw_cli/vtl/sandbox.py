@@ -42,7 +42,7 @@ from apigw_cli.vtl.methods import (
     list_position,
     map_key,
 )
-from apigw_cli.vtl.values import JavaArray, JavaChar, JavaCollection, JavaObject, JsonList, MapEntry
+from apigw_cli.vtl.values import ArrayList, JavaArray, JavaChar, JavaCollection, JavaObject, MapEntry
 
 #: Java methods that reach the runtime (reflection, class loading, threads): refused as calls.
 REFUSED_METHODS = frozenset(
@@ -79,7 +79,7 @@ _TABLES: dict[type, Mapping[str, Method]] = {
     int: NUMBER_METHODS,
     float: NUMBER_METHODS,
     list: LIST_METHODS,
-    JsonList: LIST_METHODS,
+    ArrayList: LIST_METHODS,
     JavaArray: ARRAY_METHODS,
     JavaCollection: COLLECTION_METHODS,
     dict: MAP_METHODS,
@@ -247,11 +247,11 @@ def java_type_name(obj: Any) -> str:
         bool: "Boolean",
         int: "Integer",
         float: "Double",
-        JsonList: "JSONArray",
+        list: "JSONArray",
         JavaArray: "String[]",
         JavaCollection: "Set",
         JavaChar: "Character",
-        list: "ArrayList",
+        ArrayList: "ArrayList",
         dict: "LinkedHashMap",
         MapEntry: "Map.Entry",
     }.get(type(obj), "Map" if isinstance(obj, dict) else "Object")

@@ -19,7 +19,6 @@ from typing import Any, ClassVar
 
 from apigw_cli.vtl.methods import JavaException, NoSuchMethod
 from apigw_cli.vtl.sandbox import TemplateObject
-from apigw_cli.vtl.values import from_json_value
 
 _URL_SAFE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-*_")
 _JS_ESCAPES = {
@@ -90,7 +89,7 @@ class Util(TemplateObject):
         if text is None:
             return None
         try:
-            return from_json_value(json.loads(text))
+            return json.loads(text)  # arrays are JSONArrays as parsed
         except RecursionError:
             raise JavaException("JsonParseException", "$util.parseJson: the text nests too deeply") from None
         except ValueError as exc:

@@ -12,8 +12,8 @@ Integer, Long          ``int``                                     ``42``
 Double                 ``float``                                   ``Double.toString``: ``2.0``
 String                 ``str``                                     as is
 LinkedHashMap          ``dict`` (insertion order kept)             ``{a=1, b=x}``
-ArrayList              ``list`` (VTL literals, ranges, keySet)     ``[1, two, 3.5]``
-json-smart JSONArray   :class:`JsonList` (arrays from JSON)        compact JSON ``["x","y"]``
+ArrayList              :class:`ArrayList` (VTL literals, ranges)   ``[1, two, 3.5]``
+json-smart JSONArray   ``list`` (arrays from JSON, as parsed)      compact JSON ``["x","y"]``
 String[]               :class:`JavaArray` (``split``)              ``[Ljava.lang.String;@...``
 Set/Collection view    :class:`JavaCollection` (``keySet()``...)  ``[a, b]``
 Character              :class:`JavaChar` (``charAt``)              ``a``
@@ -30,9 +30,11 @@ from decimal import Decimal
 from typing import Any
 
 
-class JsonList(list[Any]):
-    """A list parsed from JSON. API Gateway's JSON reader (json-smart) returns ``JSONArray``,
-    whose ``toString`` is compact JSON, even when it sits inside a map (spec §6.7, §12.2)."""
+class ArrayList(list[Any]):
+    """A list a template made (a literal, a range, ``subList``): Java's ``ArrayList``, printed
+    ``[a, b]``. A plain ``list`` is an array parsed from JSON: API Gateway's JSON reader
+    (json-smart) returns ``JSONArray``, whose ``toString`` is compact JSON, even when it sits
+    inside a map (spec §6.7, §12.2). So a parsed document is used as ``json.loads`` returns it."""
 
     __slots__ = ()
 
@@ -112,7 +114,7 @@ def to_output_text(value: Any) -> str:
 def to_java_string(value: Any) -> str:
     """Java's ``String.valueOf(value)`` for the values templates hold.
 
-    >>> to_java_string({"a": 1, "b": [True, None], "c": JsonList(["x", 2.5])})
+    >>> to_java_string({"a": 1, "b": ArrayList([True, None]), "c": ["x", 2.5]})
     '{a=1, b=[true, null], c=["x",2.5]}'
     """
     if value is None:
@@ -127,7 +129,7 @@ def to_java_string(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         return java_double_to_string(value)
-    if isinstance(value, JsonList):
+    if type(value) is list:
         return to_json_text(value)
     if isinstance(value, JavaArray):
         # Java prints an identity hash that changes every run; a fixed one keeps output stable.
@@ -269,23 +271,6 @@ def json_quote(text: str) -> str:
     if _JSON_SPECIAL.search(text) is None:  # the usual case: nothing to escape
         return f'"{text}"'
     return f'"{_JSON_SPECIAL.sub(_json_escape, text)}"'
-
-
-def from_json_value(value: Any) -> Any:
-    """Turn ``json.loads`` output into template values: arrays become :class:`JsonList`.
-    Objects are changed in place (the document is fresh from the parser), so a large
-    payload's maps are not built twice."""
-    kind = type(value)
-    if kind is list:
-        return JsonList([from_json_value(item) if type(item) in _CONTAINERS else item for item in value])
-    if kind is dict:
-        for key, item in value.items():
-            if type(item) in _CONTAINERS:
-                value[key] = from_json_value(item)
-    return value
-
-
-_CONTAINERS = frozenset({list, dict})
 
 
 def to_json_safe(value: Any, _open: frozenset[int] = frozenset()) -> Any:
