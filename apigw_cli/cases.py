@@ -10,8 +10,10 @@ files and are passed over. apigw also reads ``requestFile``, ``responseFile`` an
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from apigw_cli.definitions.api import Api
 from apigw_cli.definitions.handlers import HandlerMap
 from apigw_cli.definitions.integration import Integration, integration_from_mapping, load_integration
 from apigw_cli.definitions.load import Definition, load_definition
-from apigw_cli.documents import load_document, parse_json, parse_yaml, read_text
+from apigw_cli.documents import iter_json_array, load_document, parse_json, parse_yaml, read_text
 from apigw_cli.errors import InputError, UsageError
 from apigw_cli.integrations.lambda_ import HandlerSpec
 from apigw_cli.models import Request, Response
@@ -148,20 +150,47 @@ def load_case_file(path: Path) -> CaseFile | None:
     if not isinstance(data, list) or not any(_looks_like_a_case(item) for item in data):
         return None
     case_file = CaseFile(path, [], text)
-    seen: set[str] = set()
-    definitions: dict[Any, Definition] = {}
+    read = _CaseReader(path)
     for index, item in enumerate(data):
         node = nodes[index] if nodes is not None else None
-        line = node.start_mark.line + 1 if node is not None else None
-        if not isinstance(item, dict):
-            raise InputError(f"{_where(path, line)}: case {index + 1}: expected a mapping, got {type(item).__name__}")
-        case = _case(item, path, line, index, definitions)
-        if case.id in seen:
-            raise InputError(f"{_where(path, line)}: case '{case.id}': the id is used twice in this file")
-        seen.add(case.id)
-        case_file.cases.append(case)
+        case_file.cases.append(read(item, index, node.start_mark.line + 1 if node is not None else None))
         case_file.spans.append(_expectation_spans(node))
     return case_file
+
+
+def iter_case_file(path: Path) -> Iterator[Case]:
+    """The cases of ``path`` one at a time. A ``.json`` case file is read item by item, so a
+    suite's memory does not grow with its cases; errors come when the case is reached. Other
+    files, and a ``.json`` file whose first item is not a case, are read whole
+    (:func:`load_case_file`)."""
+    items = iter_json_array(read_text(str(path), what="case file"), str(path)) if path.suffix == ".json" else None
+    first = next(items, None) if items is not None else None
+    if items is None or not _looks_like_a_case(first):
+        case_file = load_case_file(path)
+        yield from case_file.cases if case_file is not None else ()
+        return
+    read = _CaseReader(path)
+    for index, item in enumerate(itertools.chain([first], items)):
+        yield read(item, index, None)
+
+
+class _CaseReader:
+    """Turns a case file's items into cases, each checked, ids unique within the file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.seen: set[str] = set()
+        self.definitions: dict[Any, Definition] = {}
+
+    def __call__(self, item: Any, index: int, line: int | None) -> Case:
+        path = self.path
+        if not isinstance(item, dict):
+            raise InputError(f"{_where(path, line)}: case {index + 1}: expected a mapping, got {type(item).__name__}")
+        case = _case(item, path, line, index, self.definitions)
+        if case.id in self.seen:
+            raise InputError(f"{_where(path, line)}: case '{case.id}': the id is used twice in this file")
+        self.seen.add(case.id)
+        return case
 
 
 def _looks_like_a_case(item: Any) -> bool:

@@ -7,7 +7,9 @@ as YAML, which is imported only then. YAML is read safely: no tags that build ob
 from __future__ import annotations
 
 import json
+import re
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from apigw_cli.errors import InputError
@@ -78,6 +80,53 @@ def parse_json(text: str, name: str, *, unique_keys: bool = False) -> Any:
         raise InputError(f"{name}: the document nests too deeply") from None
 
 
+def iter_json_array(text: str, name: str) -> Iterator[Any] | None:
+    """The items of a JSON document that is an array, parsed one at a time, so that only
+    the item in hand is held; ``None`` when the document is not an array. Errors (raised as
+    the items are read) are :func:`parse_json`'s."""
+    start = _skip_space(text, 1 if text.startswith("\ufeff") else 0)
+    if not text.startswith("[", start):
+        return None
+    return _array_items(text, start + 1, name)
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_space(text: str, position: int) -> int:
+    """Where JSON's whitespace from ``position`` ends."""
+    match = _SPACE.match(text, position)
+    assert match is not None  # the pattern matches the empty text
+    return match.end()
+
+
+def _array_items(text: str, position: int, name: str) -> Iterator[Any]:
+    try:
+        position = _skip_space(text, position)
+        if text.startswith("]", position):
+            position += 1
+        else:
+            while True:
+                item, position = _DECODER.raw_decode(text, position)
+                yield item
+                position = _skip_space(text, position)
+                if text.startswith("]", position):
+                    position += 1
+                    break
+                if not text.startswith(",", position):
+                    raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+                position = _skip_space(text, position + 1)
+        end = _skip_space(text, position)
+        if end != len(text):
+            raise json.JSONDecodeError("Extra data", text, end)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except ValueError as exc:
+        raise InputError(f"{name}: invalid JSON: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{name}: the document nests too deeply") from None
+
+
 class DuplicateKey(ValueError):
     """A JSON object gives a key twice (:func:`unique_object`)."""
 
@@ -98,6 +147,10 @@ def unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
+
+
+#: :func:`parse_json`'s decoder, for :func:`iter_json_array`.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 
 def parse_yaml(text: str, name: str, *, loader: Any = None) -> tuple[Any, Any]:

@@ -334,31 +334,42 @@ def write_report(report: TestReport, streams: Streams | None = None) -> None:
 
 
 class Progress:
-    """A progress bar on stderr for long suites on a terminal; nothing when piped."""
+    """A progress bar on stderr for long suites on a terminal; nothing when piped. Without
+    a ``total`` (cases read as they run), it appears once :data:`MIN_CASES` have run."""
 
     #: Suites with fewer cases finish too fast for a bar to help.
     MIN_CASES = 20
 
-    def __init__(self, total: int, streams: Streams | None = None) -> None:
+    def __init__(self, total: int | None, streams: Streams | None = None) -> None:
         self.streams = streams or Streams()
+        self.total = total
+        self.done = 0
         self.bar: Any = None
-        if total >= self.MIN_CASES and self.streams.stderr_is_tty:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        if total is not None and total >= self.MIN_CASES:
+            self._start()
 
-            self.bar = Progress(
-                TextColumn("testing"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=Console(file=self.streams.stderr),
-                transient=True,
-            )
-            self.task = self.bar.add_task("cases", total=total)
-            self.bar.start()
+    def _start(self) -> None:
+        if not self.streams.stderr_is_tty:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bar = Progress(
+            TextColumn("testing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(file=self.streams.stderr),
+            transient=True,
+        )
+        self.task = self.bar.add_task("cases", total=self.total, completed=self.done)
+        self.bar.start()
 
     def advance(self, result: CaseResult) -> None:
+        self.done += 1
         if self.bar is not None:
             self.bar.advance(self.task)
+        elif self.total is None and self.done == self.MIN_CASES:
+            self._start()
 
     def close(self) -> None:
         if self.bar is not None:

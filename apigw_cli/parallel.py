@@ -37,13 +37,6 @@ def parse_shard(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def shard(cases: list[Case], index: int, count: int) -> list[Case]:
-    """The cases shard ``index`` of ``count`` runs: every ``count``-th case, from the
-    ``index``-th, in the suite's own order (files sorted by path, cases in file order). The
-    shards of one suite run each case exactly once, whatever each runner's file order."""
-    return cases[index - 1 :: count]
-
-
 # What a worker runs: set in the parent before the pool forks, read by the children.
 _suite: list[Case] = []
 _run_one: Callable[[Case], CaseResult] | None = None

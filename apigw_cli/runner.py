@@ -7,16 +7,17 @@ Cases run deterministically (the fixed request id and time of ``--deterministic`
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from apigw_cli.cases import Case, CaseFile, find_case_files, load_case_file, update_expectations
+from apigw_cli.cases import Case, CaseFile, find_case_files, iter_case_file, load_case_file, update_expectations
 from apigw_cli.diff import compare_outputs, json_differences, unified_diff
 from apigw_cli.errors import ApigwError, UsageError
 from apigw_cli.integrations.aws_service import AwsEndpoint
@@ -58,12 +59,25 @@ class CaseResult:
 
 @dataclass
 class TestReport:
+    #: The results in case order: every case's, or only the failed ones when nothing needs
+    #: the rest (see :func:`run_cases`'s ``keep_passed``).
     results: list[CaseResult] = field(default_factory=list)
     #: Case files rewritten by ``--update``.
     updated: list[Path] = field(default_factory=list)
+    #: How many cases ended in each status.
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("passed", "failed", "skipped"), 0))
+
+    def add(self, result: CaseResult, *, keep: bool = True) -> None:
+        self.counts[result.status] += 1
+        if keep or result.status == "failed":
+            self.results.append(result)
 
     def count(self, status: str) -> int:
-        return sum(1 for result in self.results if result.status == status)
+        return self.counts[status]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
     @property
     def summary(self) -> str:
@@ -91,19 +105,33 @@ def load_cases(paths: list[str]) -> list[CaseFile]:
     return case_files
 
 
-def select_cases(cases: Iterable[Case], expression: str | None) -> list[Case]:
+def iter_cases(paths: list[str]) -> Iterator[Case]:
+    """Every case under ``paths``, in :func:`load_cases`'s order, read as they are wanted:
+    a suite of ``.json`` case files is never held whole (malformed cases raise
+    :class:`InputError` when they are reached)."""
+    for path in find_case_files(paths):
+        yield from iter_case_file(path)
+
+
+def select_cases(cases: Iterable[Case], expression: str | None, shard: tuple[int, int] | None = None) -> Iterator[Case]:
     """The cases whose id matches ``-k``: words match parts of the id, ignoring case,
     combined with ``and``, ``or``, ``not`` and parentheses, as pytest's ``-k`` does. A
-    broken expression is an error even when no case is there to match it.
+    broken expression is an error even when no case is there to match it. Of those,
+    ``shard`` (I, N) takes every Nth from the Ith, in the suite's own order (files sorted
+    by path, cases in file order): the shards of one suite run each case exactly once,
+    whatever each runner's file order.
 
     >>> ids = ["mock-ok", "mock-fail", "http-ok"]
     >>> [i for i in ids if matches_id(i, "mock and not fail")], [i for i in ids if matches_id(i, "ok")]
     (['mock-ok'], ['mock-ok', 'http-ok'])
     """
-    if expression is None:
-        return list(cases)
-    matches_id("", expression)  # check the expression itself
-    return [case for case in cases if matches_id(case.id, expression)]
+    if expression is not None:
+        matches_id("", expression)  # check the expression itself, now
+    matching = cases if expression is None else (case for case in cases if matches_id(case.id, expression))
+    if shard is None:
+        return iter(matching)
+    index, count = shard
+    return itertools.islice(matching, index - 1, None, count)
 
 
 _K_TOKEN = re.compile(r"\s*(\(|\)|[^\s()]+)")
@@ -289,35 +317,50 @@ def _status(case: Case, rendered: RenderResult) -> int:
 
 
 def run_cases(
-    cases: list[Case],
+    cases: Iterable[Case],
     *,
     fail_fast: bool = False,
     on_result: Callable[[CaseResult], None] | None = None,
     aws_endpoint: AwsEndpoint | None = None,
     jobs: int = 1,
+    keep_passed: bool = True,
 ) -> TestReport:
-    """Run ``cases``, in ``jobs`` processes when more than one (results in case order)."""
+    """Run ``cases``, in ``jobs`` processes when more than one (results in case order). In
+    one process the cases are taken one at a time and, without ``keep_passed``, only the
+    failed results are kept: memory does not grow with the suite."""
     report = TestReport()
     run_one = partial(run_case, aws_endpoint=aws_endpoint)
-    if jobs > 1 and len(cases) > 1 and can_fork():
-        finished: dict[int, CaseResult] = {}
-        for position, result in run_parallel(cases, run_one, min(jobs, len(cases)), fail_fast=fail_fast):
-            finished[position] = result
-            if on_result is not None:
-                on_result(result)
-        report.results = [finished[position] for position in sorted(finished)]
-        if fail_fast:  # as one process stops: at the first failure in case order
-            first = next((index for index, result in enumerate(report.results) if result.status == "failed"), None)
-            report.results = report.results if first is None else report.results[: first + 1]
-        return report
-    for case in cases:
-        result = run_one(case)
-        report.results.append(result)
+    results: Iterable[CaseResult] = map(run_one, cases)
+    if jobs > 1 and can_fork():
+        suite = list(cases)  # the forked workers share the loaded suite
+        if len(suite) > 1:
+            results, on_result = _in_parallel(suite, run_one, jobs, fail_fast, on_result), None
+        else:
+            results = map(run_one, suite)
+    for result in results:
+        report.add(result, keep=keep_passed)
         if on_result is not None:
             on_result(result)
         if fail_fast and result.status == "failed":
-            break
+            break  # in parallel too: at the first failure in case order, as one process stops
     return report
+
+
+def _in_parallel(
+    suite: list[Case],
+    run_one: Callable[[Case], CaseResult],
+    jobs: int,
+    fail_fast: bool,
+    on_result: Callable[[CaseResult], None] | None,
+) -> Iterator[CaseResult]:
+    """The results of ``suite`` run in ``jobs`` processes (``on_result`` told of each as it
+    finishes), in case order once all are in."""
+    finished: dict[int, CaseResult] = {}
+    for position, result in run_parallel(suite, run_one, min(jobs, len(suite)), fail_fast=fail_fast):
+        finished[position] = result
+        if on_result is not None:
+            on_result(result)
+    return (finished[position] for position in sorted(finished))
 
 
 def update_case_files(case_files: list[CaseFile], report: TestReport) -> list[Path]:

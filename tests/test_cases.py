@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from apigw_cli.cases import find_case_files, load_case_file, update_expectations
+from apigw_cli.documents import iter_json_array, parse_json
 from apigw_cli.errors import InputError
 from apigw_cli.runner import run_case
 from tests.helpers import ROOT
@@ -298,3 +301,23 @@ def test_a_cases_own_stage_is_the_one_it_runs_on(tmp_path: Path) -> None:
     own, default = (run_case(case) for case in case_file.cases)
     assert (own.status, default.status) == ("failed", "passed")
     assert "no stage 'test' in the definition (its stages: prod)" in own.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[]", " [ ] ", '[1, {"a": [2]}, "x"]', "\ufeff[1]", "[1,]", "[1 2]", "[1", "[1] x", "[NaN]", "[\n1,\n  tru]"],
+)
+def test_a_json_array_read_item_by_item_is_the_whole_document(text: str) -> None:
+    """The streamed reader of .json case files (issue 12) reads and refuses what the
+    whole-document reader does, with the same messages."""
+
+    def outcome(read: Callable[[], Any]) -> Any:
+        try:
+            return read()
+        except InputError as exc:
+            return str(exc)
+
+    items = iter_json_array(text, "f.json")
+    assert items is not None
+    assert outcome(lambda: list(items)) == outcome(lambda: parse_json(text, "f.json"))
+    assert iter_json_array('{"a": [1]}', "f.json") is None

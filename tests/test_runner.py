@@ -3,14 +3,20 @@ suite through the same runner as `apigw test`."""
 
 from __future__ import annotations
 
+import gc
+import json
+import re
+import weakref
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from apigw_cli.errors import UsageError
+from apigw_cli.cases import Case
+from apigw_cli.errors import InputError, UsageError
 from apigw_cli.junit import to_junit_xml
-from apigw_cli.runner import load_cases, matches_id, run_cases, select_cases
+from apigw_cli.runner import iter_cases, load_cases, matches_id, run_cases, select_cases
 from tests.helpers import SHARED
 
 
@@ -171,3 +177,69 @@ def test_invoke_cases_run_handlers_and_stand_in_backends(tmp_path: Path) -> None
         status == "failed"
         and "needs a function: a handler (--handler FILE.py:FUNCTION, or handler: in a case)" in message
     )
+
+
+def _json_suite(folder: Path, count: int, broken: str = "") -> None:
+    """A .json case file of ``count`` passing cases; ``broken`` replaces the 8th case's id."""
+    cases = [
+        {
+            "id": f"c{index}",
+            "kind": "render-request",
+            "template": "$input.json('$.n')",
+            "request": {"json": {"n": index}},
+            "expect": {"body": str(index)},
+        }
+        for index in range(count)
+    ]
+    text = json.dumps(cases, indent=1)
+    (folder / "cases.json").write_text(text.replace('"c7"', broken, 1) if broken else text, encoding="utf-8")
+
+
+def test_a_json_suite_is_read_as_it_runs_and_only_failures_are_kept(tmp_path: Path) -> None:
+    """issue 12: memory must not grow with the suite: a passed case is dropped once it ran."""
+    _json_suite(tmp_path, 50)
+    (tmp_path / "cases.json").write_text(
+        (tmp_path / "cases.json").read_text(encoding="utf-8").replace('"body": "5"', '"body": "wrong"'),
+        encoding="utf-8",
+    )
+    alive: list[weakref.ref[Case]] = []
+
+    def watched() -> Iterator[Case]:
+        for case in iter_cases([str(tmp_path)]):
+            alive.append(weakref.ref(case))
+            yield case
+
+    report = run_cases(watched(), keep_passed=False)
+    gc.collect()
+    assert (report.count("passed"), report.count("failed"), report.total) == (49, 1, 50)
+    assert [result.case.id for result in report.results] == ["c5"]
+    assert [case.id for case in (reference() for reference in alive) if case is not None] == ["c5"]
+    assert [result.case.id for result in run_cases(iter_cases([str(tmp_path)])).results] == [f"c{i}" for i in range(50)]
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        ("7", "case 8: key 'id': every case needs an id (text)"),
+        ('"c6"', "case 'c6': the id is used twice in this file"),
+        ('"c7" ]', "invalid JSON: Expecting ',' delimiter"),
+    ],
+)
+def test_a_broken_case_in_a_streamed_suite_is_the_file_error_when_reached(
+    tmp_path: Path, broken: str, message: str
+) -> None:
+    _json_suite(tmp_path, 20, broken)
+    ran: list[str] = []
+    with pytest.raises(InputError, match=re.escape(message)) as error:
+        run_cases(iter_cases([str(tmp_path)]), on_result=lambda result: ran.append(result.case.id))
+    assert str(error.value).startswith(f"{tmp_path / 'cases.json'}:")
+    assert ran == [f"c{index}" for index in range(7)]
+
+
+def test_streamed_and_loaded_suites_select_the_same_cases(tmp_path: Path) -> None:
+    _json_suite(tmp_path, 30)
+    loaded = [case for case_file in load_cases([str(tmp_path)]) for case in case_file.cases]
+    for expression, shard in [(None, None), ("c1", None), ("c1", (2, 3)), (None, (3, 4)), ("not c2", (1, 2))]:
+        streamed = [case.id for case in select_cases(iter_cases([str(tmp_path)]), expression, shard)]
+        assert streamed == [case.id for case in select_cases(loaded, expression, shard)]
+    assert [case.id for case in select_cases(loaded, None, (2, 7))] == ["c1", "c8", "c15", "c22", "c29"]

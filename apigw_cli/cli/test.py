@@ -18,6 +18,8 @@ from apigw_cli.cli.options import (
 from apigw_cli.errors import CheckFailed, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from apigw_cli.cases import Case, CaseFile
 
 HELP = """Run the cases of every case file under PATH (default: the current folder).
@@ -80,34 +82,49 @@ def test(
     split = parse_shard(shard_text) if shard_text is not None else None
 
     def chosen(case_files: list[CaseFile]) -> list[Case]:
-        from apigw_cli.parallel import shard
         from apigw_cli.runner import select_cases
 
-        cases = select_cases([case for case_file in case_files for case in case_file.cases], select)
-        return shard(cases, *split) if split is not None else cases
+        return list(select_cases((case for case_file in case_files for case in case_file.cases), select, split))
 
     def run() -> None:
         from apigw_cli import output
         from apigw_cli.junit import write_junit
-        from apigw_cli.runner import load_cases, run_cases, update_case_files
+        from apigw_cli.runner import iter_cases, load_cases, run_cases, select_cases, update_case_files
 
-        case_files = load_cases(roots)
-        cases = chosen(case_files)
-        if not cases:
+        # One process reads the cases as it runs them, and keeps only what the report needs:
+        # memory does not grow with the suite. --jobs and --update need the suite loaded.
+        keep_passed = json_output or junit is not None
+        case_files: list[CaseFile] = []
+        if jobs == 1 and not update:
+            cases: Iterable[Case] = select_cases(iter_cases(roots), select, split)
+            progress = output.Progress(None)
+        else:
+            case_files = load_cases(roots)
+            cases = chosen(case_files)
+            progress = output.Progress(len(cases))
+        try:
+            report = run_cases(
+                cases,
+                fail_fast=exitfirst,
+                on_result=progress.advance,
+                aws_endpoint=endpoint,
+                jobs=jobs,
+                keep_passed=keep_passed,
+            )
+        finally:
+            progress.close()
+        if not report.total:
             where = " ".join(roots) + (f" matching -k {select!r}" if select else "")
             where += f" in shard {shard_text}" if shard_text else ""
             raise CheckFailed(f"no cases to run under {where}")
-        progress = output.Progress(len(cases))
-        try:
-            report = run_cases(cases, fail_fast=exitfirst, on_result=progress.advance, aws_endpoint=endpoint, jobs=jobs)
-        finally:
-            progress.close()
         if update:
             updated = update_case_files(case_files, report)
             if updated:
                 # Run again from the rewritten files: what still fails is reported and counts.
                 case_files = load_cases(roots)
-                report = run_cases(chosen(case_files), fail_fast=exitfirst, aws_endpoint=endpoint, jobs=jobs)
+                report = run_cases(
+                    chosen(case_files), fail_fast=exitfirst, aws_endpoint=endpoint, jobs=jobs, keep_passed=keep_passed
+                )
                 report.updated = updated
         if junit is not None:
             write_junit(report, junit)

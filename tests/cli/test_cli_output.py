@@ -104,3 +104,10 @@ def test_progress_shows_on_a_terminal_for_long_suites_only() -> None:
     long = Progress(100, terminal)
     assert long.bar is not None
     long.close()
+    streamed = Progress(None, terminal)  # cases read as they run: no total, a bar once 20 ran
+    for _ in range(Progress.MIN_CASES - 1):
+        streamed.advance(None)  # type: ignore[arg-type]
+    assert streamed.bar is None
+    streamed.advance(None)  # type: ignore[arg-type]
+    assert streamed.bar is not None
+    streamed.close()
