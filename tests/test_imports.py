@@ -39,6 +39,7 @@ def test_a_small_render_loads_only_the_engine(tmp_path: Path) -> None:
     code, modules = run_and_list_modules("render", str(template), "-p", "id=7")
     assert code == 0
     assert modules & HEAVY == {"airspeed"}
+    assert modules & {"decimal", "random"} == set()  # issue 12: each costs a millisecond a start
 
 
 def test_the_invoke_api_is_public() -> None:

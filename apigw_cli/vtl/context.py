@@ -8,17 +8,15 @@ golden outputs stay stable.
 from __future__ import annotations
 
 import base64
+import os
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from apigw_cli.models import find_header
 from apigw_cli.vtl.methods import JavaException
 from apigw_cli.vtl.values import NullPrintingMap
-
-if TYPE_CHECKING:
-    from random import Random
 
 #: Values used when the request does not say otherwise; all documented in the README.
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -45,10 +43,9 @@ class Identity:
 
     @classmethod
     def fresh(cls) -> Identity:
-        import random  # uuid and random: only for a fresh identity, not on every start
-        import uuid
+        import uuid  # only for a fresh identity, not on every start
 
-        return cls(str(uuid.uuid4()), _extended_id(random.Random()), int(time.time() * 1000))
+        return cls(str(uuid.uuid4()), _extended_id(os.urandom(10)), int(time.time() * 1000))
 
     @classmethod
     def deterministic(cls, seed: int | None = None) -> Identity:
@@ -61,11 +58,11 @@ class Identity:
         generator = random.Random(seed)
         request_id = str(uuid.UUID(int=generator.getrandbits(128), version=4))
         epoch_ms = DETERMINISTIC_EPOCH_MS + generator.randrange(365 * 24 * 3600) * 1000
-        return cls(request_id, _extended_id(generator), epoch_ms)
+        return cls(request_id, _extended_id(generator.randbytes(10)), epoch_ms)
 
 
-def _extended_id(generator: Random) -> str:
-    return base64.b64encode(generator.randbytes(10)).decode("ascii")[:15] + "="
+def _extended_id(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")[:15] + "="
 
 
 @lru_cache(maxsize=64)

@@ -259,13 +259,17 @@ STRING_METHODS: dict[str, Method] = {
 # -- java.util.List (ArrayList, json-smart's JSONArray) ------------------------------------
 
 
-def _unsupported(self: Any, *args: Any) -> None:
+def _size(self: list[Any] | dict[Any, Any]) -> int:
+    return len(self)
+
+
+def _unsupported(self: Any, item: Any) -> None:
     raise JavaException("UnsupportedOperationException", "a map's keySet/values/entrySet view cannot grow")
 
 
 #: A map's key, value and entry views (``java.util.Set``/``Collection``).
 COLLECTION_METHODS: dict[str, Method] = {
-    "size": len,
+    "size": _size,
     "isEmpty": lambda self: not self,
     "contains": lambda self, item: _contains(self, item),
     "containsAll": lambda self, items: isinstance(items, list) and all(_contains(self, item) for item in items),
@@ -344,7 +348,7 @@ def _contains(self: list[Any], item: Any) -> bool:
 
 
 LIST_METHODS: dict[str, Method] = {
-    "size": len,
+    "size": _size,
     "isEmpty": lambda self: not self,
     "get": _list_get,
     "contains": _contains,
@@ -392,7 +396,7 @@ def _map_put_if_absent(self: dict[Any, Any], key: Any, value: Any) -> Any:
 
 
 MAP_METHODS: dict[str, Method] = {
-    "size": len,
+    "size": _size,
     "isEmpty": lambda self: not self,
     "get": lambda self, key: self.get(map_key(key)),
     "getOrDefault": lambda self, key, default: self.get(map_key(key), default),
@@ -498,17 +502,14 @@ CHAR_METHODS: dict[str, Method] = {
 
 
 def arity(method: Method) -> tuple[int, int]:
-    """The least and most arguments a table entry accepts, besides ``self``."""
+    """The least and most arguments a table entry accepts, besides ``self``, read off its
+    code object (``inspect.signature`` costs milliseconds on every start of the command):
+    table entries are Python functions with positional parameters only."""
     code = getattr(method, "__code__", None)
-    if code is not None and not code.co_flags & (_CO_VARARGS | _CO_VARKEYWORDS) and not code.co_kwonlyargcount:
-        # Read off the code object: importing inspect would cost every start of the command.
-        count = code.co_argcount - 1
-        return count - len(getattr(method, "__defaults__", None) or ()), count
-    import inspect
-
-    parameters = list(inspect.signature(method).parameters.values())[1:]
-    required = [parameter for parameter in parameters if parameter.default is inspect.Parameter.empty]
-    return len(required), len(parameters)
+    if code is None or code.co_flags & (_CO_VARARGS | _CO_VARKEYWORDS) or code.co_kwonlyargcount:
+        raise TypeError(f"{method!r}: a method table entry takes positional parameters only")
+    count = code.co_argcount - 1
+    return count - len(getattr(method, "__defaults__", None) or ()), count
 
 
 #: ``inspect.CO_VARARGS`` and ``inspect.CO_VARKEYWORDS``, without importing inspect.

@@ -3,17 +3,25 @@ so render errors can name the line and column."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, TypeAlias, TypeVar, dataclass_transform
 
 _T = TypeVar("_T")
 
 
-#: Nodes are never changed once parsed. They are plain slotted classes: ``frozen``, ``eq``
-#: and ``repr`` would cost half a millisecond per class on every start of the command.
+#: Nodes are never changed once parsed. They are plain slotted classes built with one shared
+#: ``__init__``: a dataclass generates and compiles code per class, which costs every start
+#: of the command a few milliseconds.
 @dataclass_transform()
 def _node(cls: type[_T]) -> type[_T]:
-    return dataclass(slots=True, repr=False, eq=False, match_args=False)(cls)
+    namespace = {key: value for key, value in vars(cls).items() if key not in ("__dict__", "__weakref__")}
+    namespace["__slots__"] = tuple(cls.__annotations__)
+    namespace["__init__"] = _init_fields
+    return type(cls.__name__, cls.__bases__, namespace)
+
+
+def _init_fields(self: Any, *values: Any) -> None:
+    for name, value in zip(self.__slots__, values, strict=True):
+        setattr(self, name, value)
 
 
 # ---------------------------------------------------------------------------------------------

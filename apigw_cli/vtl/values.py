@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from decimal import Decimal
 from typing import Any
 
 
@@ -169,12 +168,13 @@ def java_double_to_string(value: float) -> str:
     if value == 0:
         return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
     sign = "-" if value < 0 else ""
-    # repr() gives the shortest digits that round-trip, as Java 19+ does.
-    _, digit_tuple, exponent = Decimal(repr(abs(value))).as_tuple()
-    digits = "".join(map(str, digit_tuple)).rstrip("0") or "0"
-    assert isinstance(exponent, int)
+    # repr() gives the shortest digits that round-trip, as Java 19+ does: "1.5e-05", "0.05".
+    mantissa, _, power = repr(abs(value)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    significant = (whole + fraction).lstrip("0")
+    digits = significant.rstrip("0") or "0"
     # Position of the decimal point relative to the first digit: value = 0.DIGITS * 10**point.
-    point = len(digit_tuple) + exponent
+    point = len(significant) + int(power or 0) - len(fraction)
     if 1e-3 <= abs(value) < 1e7:
         if point <= 0:
             return f"{sign}0.{'0' * -point}{digits}"
