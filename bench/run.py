@@ -26,7 +26,7 @@ from apigw_cli.runner import load_cases, run_cases  # noqa: E402
 from apigw_cli.samples import request_from_mapping  # noqa: E402
 from apigw_cli.vtl.context import Identity  # noqa: E402
 from apigw_cli.vtl.engine import compile_template  # noqa: E402
-from bench.workloads import WORKLOADS, Workload, airspeed_renderer, apigw_renderer  # noqa: E402
+from bench.workloads import WORKLOADS, Workload, airspeed_renderer, apigw_renderer, scaled  # noqa: E402
 
 BIN = Path(sys.executable).parent
 #: Alternating rounds per comparison; the median counts.
@@ -142,6 +142,19 @@ def _suite_seconds(workload: Workload, count: int) -> float:
     return elapsed
 
 
+def growth() -> None:
+    """How cost grows with loop length and body size (not a target: the table in the docs)."""
+    print("\nHow cost grows (CPU time per render, apigw vs airspeed-ext; not a target):")
+    for name, sizes in (("foreach", (10, 100, 1000)), ("passthrough", (2, 5_000, 50_000, 500_000))):
+        for size in sizes:
+            workload = scaled(name, size)
+            mine, theirs, ratio = compared(apigw_renderer(workload), airspeed_renderer(workload))
+            print(
+                f"  {workload.summary:<24} body {len(workload.body) / 1024:>8,.1f} KB"
+                f"   {1000 / mine:9.3f} ms vs {1000 / theirs:9.3f} ms = {ratio:.2f}x"
+            )
+
+
 def small_cases() -> None:
     with tempfile.TemporaryDirectory() as folder:
         cases = [
@@ -219,6 +232,7 @@ if __name__ == "__main__":
     suite_throughput(rates)
     small_cases()
     memory()
+    growth()
     missed = [label.split(":")[0] for label, ok in results if not ok]
     print(
         f"\n{len(results) - len(missed)} of {len(results)} targets met"

@@ -30,9 +30,10 @@ class Workload:
         return (TEMPLATES / f"{self.name}.vtl").read_text(encoding="utf-8")
 
 
-def _passthrough() -> str:
+def _passthrough(tags: int = 2) -> str:
     owner = {"id": "o-42", "name": "Ann O'Neil", "roles": ["admin", "billing"]}
-    return json.dumps({"id": "p-7", "name": 'Rex "the" dog', "tags": ["good", "boy"], "owner": owner})
+    words = [["good", "boy"][index % 2] + ("" if index < 2 else str(index)) for index in range(tags)]
+    return json.dumps({"id": "p-7", "name": 'Rex "the" dog', "tags": words, "owner": owner})
 
 
 def _foreach(items: int = 100) -> str:
@@ -71,6 +72,13 @@ def _filter(items: int = 1000) -> str:
             ]
         }
     )
+
+
+def scaled(name: str, size: int) -> Workload:
+    """A workload with a larger body: ``foreach`` with ``size`` items, ``passthrough`` with
+    ``size`` tags (how cost grows, in ``make bench``)."""
+    body = _foreach(size) if name == "foreach" else _passthrough(size)
+    return Workload(name, f"{name} x {size:,}", body)
 
 
 WORKLOADS = [

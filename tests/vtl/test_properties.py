@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import math
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apigw_cli.errors import ApigwError
 from apigw_cli.vtl.util import Util
-from apigw_cli.vtl.values import java_double_to_string, to_json_text
+from apigw_cli.vtl.values import java_double_to_string, json_smart_text, to_json_text
 from tests.helpers import json_request, render
 
 #: Text without lone surrogates (a Java string could hold them; a UTF-8 file cannot).
@@ -69,6 +70,23 @@ def test_java_doubles_print_the_shortest_exact_form(value: float) -> None:
 @given(JSON_VALUES)
 def test_json_text_reads_back_as_the_value(value: object) -> None:
     assert json.loads(to_json_text(value)) == value
+
+
+#: Values where Python's JSON text and json-smart's part: characters Python leaves or escapes
+#: in lower case, doubles Java writes with an exponent.
+AWKWARD = ["\x7f", "\x85", "\u2028", "\u20ac", "\x1f", "é", 1e-7, 0.00042, 1.5e20, 12345678.5, 123456789.0]
+
+
+@pytest.mark.parametrize("value", AWKWARD)
+def test_json_text_is_json_smarts_where_pythons_differs(value: object) -> None:
+    """issue 12: the C encoder is used only where its text is json-smart's."""
+    for container in (value, [1, value], {"k": value}):
+        assert to_json_text(container) == json_smart_text(container)
+
+
+@given(st.recursive(st.sampled_from(AWKWARD) | JSON_VALUES, lambda children: st.lists(children, max_size=4)))
+def test_json_text_through_the_c_encoder_is_json_smarts(value: object) -> None:
+    assert to_json_text(value) == json_smart_text(value)
 
 
 @given(st.lists(JSON_VALUES, max_size=4) | st.dictionaries(TEXT, JSON_VALUES, max_size=4))
