@@ -90,6 +90,8 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
             other = function.constant(compiler.output_other(statement.reference.offset))
             function.add(depth, "if type(value) is str:")
             function.add(depth + 1, "write(value)")
+            function.add(depth, "elif type(value) is int:")  # Java's Integer/Long toString
+            function.add(depth + 1, "write(str(value))")
             function.add(depth, "elif value is not None:")
             function.add(depth + 1, f"{other}(state, value)")
         elif (

@@ -180,7 +180,8 @@ def _bounded(size: int) -> None:
 
 
 def _replace(self: str, target: Any, replacement: Any) -> str:
-    old, new = _text(target), _text(replacement)
+    old = target if type(target) is str else _text(target)  # the usual case, without a call
+    new = replacement if type(replacement) is str else _text(replacement)
     if len(new) > len(old):
         _bounded(len(self) + self.count(old) * (len(new) - len(old)) if old else len(self) * (len(new) + 1))
     return self.replace(old, new)
