@@ -30,7 +30,8 @@ response, expect); see the README. Cases render deterministically. Reports each 
 its diff and ends with one line: N passed, N failed, N skipped. Exit 1 when a case failed.
 Invoke cases of AWS service integrations without a response: call --aws-endpoint.
 --jobs N runs cases in N processes; --shard I/N runs every Nth case from the Ith, so that
-N CI runners share a suite, each case on exactly one of them.
+N CI runners share a suite, each case on exactly one of them. For large suites write .json
+case files: one process reads them a case at a time, so memory stays flat.
 
 \b
 Examples:
