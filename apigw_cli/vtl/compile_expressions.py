@@ -14,18 +14,19 @@ from typing import Any, NoReturn
 
 from apigw_cli.errors import RenderLimitExceeded, SandboxViolation, TemplateRenderError
 from apigw_cli.vtl import nodes, operators
-from apigw_cli.vtl.limits import MAX_RANGE_ITEMS, LimitReached
+from apigw_cli.vtl.limits import MAX_OUTPUT_CHARS, MAX_RANGE_ITEMS, MAX_TEXT_BUILT_CHARS, LimitReached
 from apigw_cli.vtl.methods import JavaException, NoSuchMethod, java_int_value, map_key
 from apigw_cli.vtl.positions import position
 from apigw_cli.vtl.runtime import Evaluate, RenderState, RenderWarning, Run, Writer
 from apigw_cli.vtl.sandbox import (
     RESOLVED_CALLS,
+    RESOLVED_PROPERTIES,
     SandboxRefusal,
     UnknownMember,
     check_member_name,
     get_index,
-    get_property,
     resolve_call,
+    resolve_property,
 )
 from apigw_cli.vtl.values import ArrayList
 
@@ -199,7 +200,8 @@ class ExpressionCompiler:
 
             def read_property(state: RenderState, value: Any) -> Any:
                 try:
-                    return get_property(value, name)
+                    read = RESOLVED_PROPERTIES.get((type(value), name)) or resolve_property(value, name)
+                    return read(value)
                 except _FAILURES as exc:
                     return self.failed(state, offset, exc)
 
@@ -250,7 +252,12 @@ class ExpressionCompiler:
                     state.step()
                 function, refused = RESOLVED_CALLS.get((type(value), name, count)) or resolve_call(value, name, count)
                 result = function(value, *args)
-                state.check_value(result)
+                if type(result) is str:  # check_value's usual case, in line: a call is most of the work
+                    state.built += len(result)
+                    if state.built > MAX_TEXT_BUILT_CHARS or len(result) > MAX_OUTPUT_CHARS:
+                        state.check_value(result)
+                else:
+                    state.check_value(result)
                 if isinstance(value, list | dict):
                     state.check_value(value)  # the call may have grown its receiver
                 return result

@@ -186,3 +186,11 @@ def test_the_time_limit_leaves_no_alarm_behind() -> None:
 def test_lists_and_maps_as_map_keys_are_a_clear_error(template: str) -> None:
     with pytest.raises(TemplateRenderError, match="cannot use a list or a map as a map key"):
         render(template)
+
+
+def test_text_built_by_method_calls_is_limited() -> None:
+    """Each call's result counts toward MAX_TEXT_BUILT_CHARS (100 MB): 101 upper-cased copies
+    of a 1 MB string stop the render, whatever it keeps."""
+    template = "#foreach($i in [1..101])#set($t = $input.body.toUpperCase())#end"
+    with pytest.raises(RenderLimitExceeded, match="built more than 104,857,600 characters"):
+        render(template, json_request("x" * (1024 * 1024)))
