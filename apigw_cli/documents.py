@@ -10,6 +10,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from apigw_cli.errors import InputError
@@ -66,12 +67,19 @@ def parse_document(text: str, name: str) -> Any:
 def parse_json(text: str, name: str, *, unique_keys: bool = False) -> Any:
     """Strict JSON (a byte-order mark is allowed; ``NaN`` and ``Infinity`` are not JSON);
     ``unique_keys``: a key given twice in an object is an error, not silently the last."""
-    try:
+    with _json_errors(name):
         return json.loads(
             text.removeprefix("\ufeff"),
             parse_constant=_reject_constant,
             object_pairs_hook=unique_object if unique_keys else None,
         )
+
+
+@contextmanager
+def _json_errors(name: str) -> Iterator[None]:
+    """Errors of reading JSON as :class:`InputError` naming the file, line and column."""
+    try:
+        yield
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except ValueError as exc:
@@ -101,7 +109,7 @@ def _skip_space(text: str, position: int) -> int:
 
 
 def _array_items(text: str, position: int, name: str) -> Iterator[Any]:
-    try:
+    with _json_errors(name):
         position = _skip_space(text, position)
         if text.startswith("]", position):
             position += 1
@@ -119,12 +127,6 @@ def _array_items(text: str, position: int, name: str) -> Iterator[Any]:
         end = _skip_space(text, position)
         if end != len(text):
             raise json.JSONDecodeError("Extra data", text, end)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
-    except ValueError as exc:
-        raise InputError(f"{name}: invalid JSON: {exc}") from None
-    except RecursionError:
-        raise InputError(f"{name}: the document nests too deeply") from None
 
 
 class DuplicateKey(ValueError):
