@@ -92,7 +92,8 @@ def iter_json_array(text: str, name: str) -> Iterator[Any] | None:
     """The items of a JSON document that is an array, parsed one at a time, so that only
     the item in hand is held; ``None`` when the document is not an array. Errors (raised as
     the items are read) are :func:`parse_json`'s."""
-    start = _skip_space(text, 1 if text.startswith("\ufeff") else 0)
+    text = text.removeprefix("\ufeff")  # as parse_json does: errors' columns count without it
+    start = _skip_space(text, 0)
     if not text.startswith("[", start):
         return None
     return _array_items(text, start + 1, name)

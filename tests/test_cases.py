@@ -305,7 +305,19 @@ def test_a_cases_own_stage_is_the_one_it_runs_on(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["[]", " [ ] ", '[1, {"a": [2]}, "x"]', "\ufeff[1]", "[1,]", "[1 2]", "[1", "[1] x", "[NaN]", "[\n1,\n  tru]"],
+    [
+        "[]",
+        " [ ] ",
+        '[1, {"a": [2]}, "x"]',
+        "\ufeff[1]",
+        "\ufeff[1 2]",
+        "[1,]",
+        "[1 2]",
+        "[1",
+        "[1] x",
+        "[NaN]",
+        "[\n1,\n  tru]",
+    ],
 )
 def test_a_json_array_read_item_by_item_is_the_whole_document(text: str) -> None:
     """The streamed reader of .json case files (issue 12) reads and refuses what the

@@ -78,13 +78,12 @@ def generate_block(compiler: Compiler, statements: list[nodes.Statement]) -> Run
 def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statement], depth: int) -> None:
     if not statements:
         function.add(depth, "pass")
-    # Text is appended as is, and counted toward the output limit once, at the end of the
-    # statements (loop passes check the count: text alone can only grow in a loop).
-    text_size = 0
     for statement in statements:
-        if isinstance(statement, nodes.Text):
+        if isinstance(statement, nodes.Text):  # Writer.write, in line
             function.add(depth, f"append({function.constant(statement.text)})")
-            text_size += len(statement.text)
+            function.add(depth, f"out.size += {len(statement.text)}")
+            function.add(depth, "if out.size > out.limit:")
+            function.add(depth + 1, "raise out.overflow()")
         elif isinstance(statement, nodes.Output) and _inlined(statement.reference):
             _emit_reference(compiler, function, statement.reference, depth, "value")
             other = function.constant(compiler.output_other(statement.reference.offset))
@@ -114,8 +113,6 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
                 _emit(compiler, function, compiler.merged(statement.otherwise), depth + 1)
         else:
             function.add(depth, f"{function.constant(compiler.statement(statement))}(state)")
-    if text_size:
-        function.add(depth, f"out.size += {text_size}")
 
 
 def _emit_reference(

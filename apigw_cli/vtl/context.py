@@ -16,7 +16,7 @@ from typing import Any
 
 from apigw_cli.models import find_header
 from apigw_cli.vtl.methods import JavaException
-from apigw_cli.vtl.values import NullPrintingMap
+from apigw_cli.vtl.values import ArrayList, NullPrintingMap
 
 #: Values used when the request does not say otherwise; all documented in the README.
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -201,7 +201,7 @@ def build_context(
     context["responseOverride"] = response_override
     context["stage"] = stage
     if overrides:
-        _deep_merge(context, {key: value for key, value in overrides.items() if key not in OVERRIDE_KEYS})
+        _deep_merge(context, {key: _java_lists(value) for key, value in overrides.items() if key not in OVERRIDE_KEYS})
     authorizer = context.get("authorizer")
     if isinstance(authorizer, dict):
         # Lambda authorizer context values always reach templates as strings (spec §6.2).
@@ -212,6 +212,16 @@ def build_context(
             # $context.authorizer.claims.X is a claim, but the map itself is null (spec §6.2).
             authorizer["claims"] = NullPrintingMap(authorizer["claims"])
     return context
+
+
+def _java_lists(value: Any) -> Any:
+    """A request file's ``context`` values as ``$context`` holds them: AWS's own values, so
+    lists are Java lists (printed ``[a, b]``), not JSON arrays."""
+    if isinstance(value, list):
+        return ArrayList(_java_lists(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _java_lists(item) for key, item in value.items()}
+    return value
 
 
 def _deep_merge(target: dict[str, Any], overrides: dict[str, Any]) -> None:

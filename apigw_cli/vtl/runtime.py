@@ -51,23 +51,23 @@ class RenderWarning:
 class Writer:
     """Collects output; refuses to grow past :data:`~apigw_cli.vtl.limits.MAX_OUTPUT_CHARS`."""
 
-    __slots__ = ("parts", "size")
+    __slots__ = ("parts", "size", "limit")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.size = 0
+        self.limit = MAX_OUTPUT_CHARS
 
     def write(self, text: str) -> None:
         self.size += len(text)
-        if self.size > MAX_OUTPUT_CHARS:
+        if self.size > self.limit:
             raise self.overflow()
         self.parts.append(text)
 
-    @staticmethod
-    def overflow() -> LimitReached:
-        """The output grew too large. Generated code appends a template's text and counts it
-        afterwards; loop passes check the count (:meth:`RenderState.tick`)."""
-        return LimitReached(f"text of more than {MAX_OUTPUT_CHARS:,} characters (API Gateway's 10 MB payload limit)")
+    def overflow(self) -> LimitReached:
+        """The output grew too large (generated code appends a template's text and counts it
+        in line, with the same check as :meth:`write`)."""
+        return LimitReached(f"text of more than {self.limit:,} characters (API Gateway's 10 MB payload limit)")
 
     def text(self) -> str:
         return "".join(self.parts)
@@ -216,8 +216,6 @@ class RenderState:
             raise LimitReached(f"more than {MAX_TOTAL_ITERATIONS:,} loop passes in one render")
         if time.monotonic() > self.deadline:  # step(), in line: a loop pass is the commonest unit
             raise self.too_slow()
-        if self.out.size > MAX_OUTPUT_CHARS:
-            raise self.out.overflow()
 
     def step(self) -> None:
         """A unit of work (loop pass, method call, argument evaluation): checks the clock."""

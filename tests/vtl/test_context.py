@@ -68,6 +68,14 @@ def test_request_file_overrides_context_values() -> None:
     assert render(template, request) == "203.0.113.9 u-1 1 true 42"
 
 
+def test_lists_given_for_context_are_java_lists_not_json_arrays() -> None:
+    """$context holds AWS's own values: a list a request file gives for it prints as Java's
+    [a, b], unlike an array parsed from the body (review of issue 12)."""
+    request = {**REQUEST, "context": {"extra": [1, ["a", "b"]]}, "json": {"extra": [1, ["a", "b"]]}}
+    template = "$context.extra|$context.extra.get(1)|$input.path('$.extra')"
+    assert render(template, request) == '[1, [a, b]]|[a, b]|[1,["a","b"]]'
+
+
 def test_fresh_values_by_default_and_fixed_with_a_seed() -> None:
     template = compile_template("$context.requestId $context.requestTime $context.extendedRequestId", "t")
     request = request_from_mapping({}, "r")

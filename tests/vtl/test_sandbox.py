@@ -194,3 +194,26 @@ def test_text_built_by_method_calls_is_limited() -> None:
     template = "#foreach($i in [1..101])#set($t = $input.body.toUpperCase())#end"
     with pytest.raises(RenderLimitExceeded, match="built more than 104,857,600 characters"):
         render(template, json_request("x" * (1024 * 1024)))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "x" * 30,
+        "#macro(m)xxxxxxxxxx#end#m()#m()#m()",
+        "#define($d)xxxxxxxxxx#end$d$d$d",
+        "#evaluate('" + "x" * 31 + "')",
+        "#foreach($i in [1..1])#{end}" + "x" * 29,
+        "#macro(m)" + "x" * 10 + "#break#end#foreach($i in [1..5])#m()#end",
+        "#foreach($i in [1..5])#evaluate('" + "x" * 10 + "#stop')#end",
+        "#foreach($i in [1..5])#foreach($j in [1..3])" + "x" * 10 + "#break#end#end",
+    ],
+)
+def test_every_way_of_writing_text_counts_toward_the_output_limit(
+    monkeypatch: pytest.MonkeyPatch, template: str
+) -> None:
+    """Review of issue 12: generated code appends text in line; each append is counted, be
+    it in a macro, a #define, an #evaluate, before a #break or #stop, or outside any loop."""
+    monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_OUTPUT_CHARS", 20)
+    with pytest.raises(RenderLimitExceeded, match="text of more than 20 characters"):
+        render(template)
