@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from apigw_cli.vtl import nodes, operators
+from apigw_cli.vtl import nodes
 
 if TYPE_CHECKING:
     from apigw_cli.vtl.compiler import Compiler
@@ -87,8 +87,11 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
         elif isinstance(statement, nodes.Output) and _inlined(statement.reference):
             _emit_reference(compiler, function, statement.reference, depth, "value")
             other = function.constant(compiler.output_other(statement.reference.offset))
-            function.add(depth, "if type(value) is str:")
-            function.add(depth + 1, "write(value)")
+            function.add(depth, "if type(value) is str:")  # Writer.write, in line
+            function.add(depth + 1, "append(value)")
+            function.add(depth + 1, "out.size += len(value)")
+            function.add(depth + 1, "if out.size > out.limit:")
+            function.add(depth + 2, "raise out.overflow()")
             function.add(depth, "elif type(value) is int:")  # Java's Integer/Long toString
             function.add(depth + 1, "write(str(value))")
             function.add(depth, "elif value is not None:")
@@ -101,9 +104,10 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
         ):
             for index, (condition, body) in enumerate(statement.branches):
                 if index == 0 and isinstance(condition, nodes.Reference) and _inlined(condition):
-                    # A reference as a condition: evaluated in line, judged by the compiler's rule.
+                    # A reference as a condition, evaluated in line: operators.is_true_reference
+                    # (only a real false is false on AWS), in line too.
                     _emit_reference(compiler, function, condition, depth, "value")
-                    function.add(depth, f"if {function.constant(operators.is_true_reference)}(value):")
+                    function.add(depth, "if value is not False:")
                 else:
                     keyword = "if" if index == 0 else "elif"
                     function.add(depth, f"{keyword} {function.constant(compiler.condition(condition))}(state):")

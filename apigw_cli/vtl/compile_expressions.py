@@ -258,7 +258,7 @@ class ExpressionCompiler:
                         state.check_value(result)
                 else:
                     state.check_value(result)
-                if isinstance(value, list | dict):
+                if isinstance(value, _COLLECTIONS):
                     state.check_value(value)  # the call may have grown its receiver
                 return result
             except NoSuchMethod:  # the receiver's type has no such call, or not for these arguments
@@ -303,6 +303,7 @@ class ExpressionCompiler:
         return lambda state: operators.compare(op, left(state), right(state))
 
 
+_COLLECTIONS = (list, dict)
 #: What a member access or call may raise, handled by :meth:`ExpressionCompiler.failed`.
 _FAILURES = (UnknownMember, JavaException, SandboxRefusal, LimitReached)
 

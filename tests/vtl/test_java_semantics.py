@@ -154,6 +154,15 @@ AWS_CASES = [
     ("undefined-is-true", "#if($undefined)yes#end#if(!$undefined)no#end", "yes"),
     ("formal-chain-is-true", "#if(${a.b.c})yes!#end", "yes!"),
     ("false-is-false", "#set($f = false)#if($f)yes#else no#end", " no"),
+    # The same rule where a reference condition is compiled in line (a first branch) and as a
+    # closure (#elseif): only a real false is false; "", 0 and [] are true.
+    (
+        "only-false-is-false",
+        '#set($e = "")#set($z = 0)#set($l = [])#set($f = false)'
+        "#if($e)e#end#if($z)z#end#if($l)l#end#if($f)f#end#if($nope)n#end"
+        "#if(false)#elseif($nope)N#end#if(false)#elseif($f)F#else!F#end",
+        "ezlnN!F",
+    ),
     # spec §6.1, conformance ls-input-path-empty-body: null equals both $null and "".
     (
         "null-equals-empty",
