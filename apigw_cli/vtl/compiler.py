@@ -155,7 +155,10 @@ class Compiler(ExpressionCompiler):
                 return
             if isinstance(value, JavaArray):  # rare: the warning is built when it happens
                 state.warn(self.warning(offset, _IDENTITY_HASH, "engine-difference"))
-            state.out.write(to_output_text(value))
+            try:
+                state.out.write(to_output_text(value))
+            except LimitReached as exc:  # a huge collection's text, or the output's limit
+                self.error(offset, exc)
 
         return print_value
 

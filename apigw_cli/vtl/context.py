@@ -216,12 +216,22 @@ def build_context(
 
 def _java_lists(value: Any) -> Any:
     """A request file's ``context`` values as ``$context`` holds them: AWS's own values, so
-    lists are Java lists (printed ``[a, b]``), not JSON arrays."""
-    if isinstance(value, list):
-        return ArrayList(_java_lists(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _java_lists(item) for key, item in value.items()}
-    return value
+    lists are Java lists (printed ``[a, b]``), not JSON arrays. Copied without recursion:
+    the JSON reader takes nesting deeper than Python's stack."""
+    root: list[Any] = [None]
+    pending: list[tuple[Any, Any, Any]] = [(value, root, 0)]  # (value, its new holder, key)
+    while pending:
+        item, holder, key = pending.pop()
+        if isinstance(item, list):
+            copy: Any = ArrayList([None] * len(item))
+            pending.extend((child, copy, index) for index, child in enumerate(item))
+        elif isinstance(item, dict):
+            copy = dict.fromkeys(item)  # the keys in their order; values filled in below
+            pending.extend((child, copy, name) for name, child in item.items())
+        else:
+            copy = item
+        holder[key] = copy
+    return root[0]
 
 
 def _deep_merge(target: dict[str, Any], overrides: dict[str, Any]) -> None:

@@ -26,7 +26,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
+
+from apigw_cli.vtl.limits import MAX_OUTPUT_CHARS, LimitReached
 
 
 class ArrayList(list[Any]):
@@ -135,13 +138,11 @@ def to_java_string(value: Any) -> str:
         return "[Ljava.lang.String;@1b6d3586"
     if isinstance(value, list | tuple):
         # Java's collections print "(this Collection)" for themselves; deeper cycles overflow.
-        return "[" + ", ".join("(this Collection)" if item is value else to_java_string(item) for item in value) + "]"
+        items = ("(this Collection)" if item is value else to_java_string(item) for item in value)
+        return "[" + _bounded_join(items) + "]"
     if isinstance(value, dict):
-        return (
-            "{"
-            + ", ".join(f"{_entry_text(key, value)}={_entry_text(item, value)}" for key, item in value.items())
-            + "}"
-        )
+        entries = (f"{_entry_text(key, value)}={_entry_text(item, value)}" for key, item in value.items())
+        return "{" + _bounded_join(entries) + "}"
     if isinstance(value, JavaChar):
         return value.char
     if isinstance(value, MapEntry):
@@ -149,6 +150,19 @@ def to_java_string(value: Any) -> str:
     if isinstance(value, JavaObject):
         return f"{value.java_class_name}@apigw"
     return str(value)
+
+
+def _bounded_join(texts: Iterator[str]) -> str:
+    """``", ".join(texts)``, refused as soon as it would pass the longest string a render may
+    make: a list holding one large string many times would otherwise print to gigabytes."""
+    parts: list[str] = []
+    size = 0
+    for text in texts:
+        size += len(text) + 2
+        if size > MAX_OUTPUT_CHARS:
+            raise LimitReached(f"a string of more than {MAX_OUTPUT_CHARS:,} characters")
+        parts.append(text)
+    return ", ".join(parts)
 
 
 def _entry_text(item: Any, owner: dict[Any, Any]) -> str:

@@ -118,3 +118,12 @@ def test_requests_cannot_preset_overrides() -> None:
 
     with pytest.raises(InputError, match="key 'context.responseOverride.status': overrides are what a template sets"):
         request_from_mapping({"context": {"responseOverride.status": 500}}, "r")
+
+
+def test_deeply_nested_context_values_are_read_without_recursion() -> None:
+    """The JSON reader takes nesting deeper than Python's stack; copying such a value into
+    $context must not fail (review of issue 12)."""
+    deep: list[object] = []
+    for _ in range(600):
+        deep = [deep]
+    assert render("[$context.stage]", {**REQUEST, "context": {"extra": deep, "more": {"a": deep}}}) == "[prod]"

@@ -217,3 +217,16 @@ def test_every_way_of_writing_text_counts_toward_the_output_limit(
     monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_OUTPUT_CHARS", 20)
     with pytest.raises(RenderLimitExceeded, match="text of more than 20 characters"):
         render(template)
+
+
+@pytest.mark.parametrize("collection", ["$l", "$m", '"$l"', "$l.toString()"])
+def test_printing_a_huge_collection_stops_at_the_string_limit(collection: str) -> None:
+    """A list or map holding one 4 MB string three times would print 12 MB: refused while it
+    is built, before any memory runs out (review of issue 12)."""
+    template = (
+        "#set($l = [])#set($m = {})#foreach($i in [1..3])#set($z = $l.add($input.body))"
+        "#set($z = $m.put($i, $input.body))#end" + collection
+    )
+    with pytest.raises(RenderLimitExceeded, match="a string of more than 10,485,760 characters") as error:
+        render(template, json_request("x" * (4 * 1024 * 1024)))
+    assert error.value.column > len(template) - len(collection)  # at the output or call, not 1:1
