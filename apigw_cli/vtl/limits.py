@@ -63,8 +63,10 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
         self.armed = False
 
     def __enter__(self) -> None:
-        if threading.get_ident() != _MAIN_THREAD or _active:
-            return  # signals reach the main thread only; a nested alarm finds the outer one armed
+        # No SIGALRM on Windows; signals reach the main thread only; a nested alarm finds the
+        # outer one armed.
+        if not _HAS_TIMER or threading.get_ident() != _MAIN_THREAD or _active:
+            return
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise self.too_slow()
@@ -85,6 +87,7 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
 
 
 _MAIN_THREAD = threading.main_thread().ident
+_HAS_TIMER = hasattr(signal, "setitimer")
 #: ``signal.getsignal`` without its conversion to an enum, which raises and catches an error
 #: for a Python handler: 2 us, more than a small template's render (``_signal`` is the C
 #: module ``signal`` wraps).

@@ -162,24 +162,15 @@ def _refuse(receiver: Any, *args: Any) -> Any:
     raise NoSuchMethod
 
 
-def get_property(obj: Any, name: str) -> Any:
-    """``$obj.name``: a map key, or a bean getter (``getName()``, ``isName()``) as Velocity
-    looks it up. A missing property is null; raises :class:`UnknownMember` only for apigw's
-    own objects, where a missing name is a typo worth reporting."""
-    if type(obj) is dict:
-        check_member_name(name, call=False)
-        return obj.get(name)
-    read = RESOLVED_PROPERTIES.get((type(obj), name)) or resolve_property(obj, name)
-    return read(obj)
-
-
 #: (receiver type, name) -> what ``$obj.name`` reads; see :func:`resolve_property`.
 RESOLVED_PROPERTIES: dict[tuple[type, str], Callable[[Any], Any]] = {}
 
 
 def resolve_property(obj: Any, name: str) -> Callable[[Any], Any]:
-    """Work out what ``$obj.name`` reads for any receiver of ``obj``'s type, and keep it
-    (refused names raise here, every time)."""
+    """Work out what ``$obj.name`` reads for any receiver of ``obj``'s type, and keep it:
+    a map key, or a bean getter (``getName()``, ``isName()``) as Velocity looks it up. A
+    missing property reads null; apigw's own objects raise :class:`UnknownMember` for it,
+    where a missing name is a typo worth reporting. Refused names raise here, every time."""
     read = _property_reader(obj, name)
     if len(RESOLVED_PROPERTIES) >= _MAX_RESOLVED:
         RESOLVED_PROPERTIES.clear()

@@ -360,31 +360,25 @@ def test_sns_publish_reaches_a_subscribed_queue(moto: str, simulate: Simulate) -
 # -- signatures, endpoints and credentials ---------------------------------------------------
 
 
-def test_signatures_pass_a_server_that_checks_them(monkeypatch: pytest.MonkeyPatch, simulate: Simulate) -> None:
-    # moto checks signatures against its IAM users once its first actions (the setup) are done.
-    with serve_moto(INITIAL_NO_AUTH_ACTION_COUNT="4") as url:
-        iam = client("iam", url)
-        iam.create_user(UserName="apigw")
-        key = iam.create_access_key(UserName="apigw")["AccessKey"]
-        everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-        iam.put_user_policy(UserName="apigw", PolicyName="all", PolicyDocument=json.dumps(everything))
-        client("s3", url).create_bucket(Bucket="signed-uploads")
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
-        put = aws("s3:path/signed-uploads/{key}", method="PUT",
-                  requestParameters={"integration.request.path.key": "method.request.path.key"},
-                  responses={"default": {"statusCode": "200"}, "403": {"statusCode": "403"}})  # fmt: skip
-        request = {"method": "PUT", "pathParameters": {"key": "a b/ü.txt"}, "query": {"x": "1 2"}, "body": "signed"}
-        listing = aws(
-            "dynamodb:action/ListTables", responses={"default": {"statusCode": "200"}, "403": {"statusCode": "403"}}
+def test_signatures_pass_a_server_that_checks_them(
+    monkeypatch: pytest.MonkeyPatch, simulate: Simulate, checking_moto: tuple[str, dict[str, str]]
+) -> None:
+    url, keys = checking_moto
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", keys["AWS_ACCESS_KEY_ID"])
+    put = aws("s3:path/checked-uploads/{key}", method="PUT",
+              requestParameters={"integration.request.path.key": "method.request.path.key"},
+              responses={"default": {"statusCode": "200"}, "403": {"statusCode": "403"}})  # fmt: skip
+    request = {"method": "PUT", "pathParameters": {"key": "a b/ü.txt"}, "query": {"x": "1 2"}, "body": "signed"}
+    listing = aws(
+        "dynamodb:action/ListTables", responses={"default": {"statusCode": "200"}, "403": {"statusCode": "403"}}
+    )
+    for secret, status in ((keys["AWS_SECRET_ACCESS_KEY"], 200), ("not-the-secret", 403)):
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
+        aws_service.credentials.cache_clear()
+        assert simulate(put, request, aws_endpoint=AwsEndpoint(url)).response.status == status
+        assert (
+            simulate(listing, {"method": "POST", "body": "{}"}, aws_endpoint=AwsEndpoint(url)).response.status == status
         )
-        for secret, status in ((key["SecretAccessKey"], 200), ("not-the-secret", 403)):
-            monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
-            aws_service.credentials.cache_clear()
-            assert simulate(put, request, aws_endpoint=AwsEndpoint(url)).response.status == status
-            assert (
-                simulate(listing, {"method": "POST", "body": "{}"}, aws_endpoint=AwsEndpoint(url)).response.status
-                == status
-            )
 
 
 def test_without_an_endpoint_nothing_is_called(simulate: Simulate) -> None:

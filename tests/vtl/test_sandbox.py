@@ -230,3 +230,12 @@ def test_printing_a_huge_collection_stops_at_the_string_limit(collection: str) -
     with pytest.raises(RenderLimitExceeded, match="a string of more than 10,485,760 characters") as error:
         render(template, json_request("x" * (4 * 1024 * 1024)))
     assert error.value.column > len(template) - len(collection)  # at the output or call, not 1:1
+
+
+def test_without_sigalrm_the_deadline_is_still_checked_between_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no SIGALRM: renders run, and loop passes and calls still check the clock."""
+    monkeypatch.setattr("apigw_cli.vtl.limits._HAS_TIMER", False)
+    assert render("#foreach($i in [1..3])$i#end") == "123"
+    monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_RENDER_SECONDS", 0.0)
+    with pytest.raises(RenderLimitExceeded, match="took longer than"):
+        render("#foreach($i in [1..3])$i#end")
