@@ -51,22 +51,33 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
     Uses ``SIGALRM``: only in the main thread and when no other timer is set; elsewhere the
     caller's own checks between steps still apply.
 
+    With ``on_demand`` the timer is set only when :func:`before_long_step` is called in the
+    block: a render sets it before a regex runs, the one step its checks cannot interrupt,
+    because setting and clearing a timer costs more than rendering a small template.
+
     The handler is installed once and stays (installing one costs more than a small render);
     an alarm that is not apigw's goes on to the handler it replaced.
     """
 
-    __slots__ = ("deadline", "too_slow", "armed")
+    __slots__ = ("deadline", "too_slow", "on_demand", "armed")
 
-    def __init__(self, deadline: float, too_slow: Callable[[], Exception]) -> None:
+    def __init__(self, deadline: float, too_slow: Callable[[], Exception], *, on_demand: bool = False) -> None:
         self.deadline = deadline
         self.too_slow = too_slow
+        self.on_demand = on_demand
         self.armed = False
 
     def __enter__(self) -> None:
         # No SIGALRM on Windows; signals reach the main thread only; a nested alarm finds the
-        # outer one armed.
-        if not _HAS_TIMER or threading.get_ident() != _MAIN_THREAD or _active:
+        # outer one armed or waiting.
+        if not _HAS_TIMER or threading.get_ident() != _MAIN_THREAD or _active or _waiting:
             return
+        if self.on_demand:
+            _waiting.append(self)
+        else:
+            self.arm()
+
+    def arm(self) -> None:
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise self.too_slow()
@@ -84,6 +95,15 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
         if self.armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             _active.pop()
+        elif _waiting and _waiting[-1] is self:
+            _waiting.pop()
+
+
+def before_long_step() -> None:
+    """Arm the alarm of the render waiting for one (``on_demand``): what follows may run long
+    in one step (a regex: Python's engine backtracks without a check)."""
+    if _waiting and threading.get_ident() == _MAIN_THREAD:
+        _waiting.pop().arm()
 
 
 _MAIN_THREAD = threading.main_thread().ident
@@ -94,6 +114,8 @@ _HAS_TIMER = hasattr(signal, "setitimer")
 _current_handler: Callable[[int], Any] = _signal.getsignal
 #: The armed alarm's exception maker (at most one: a nested alarm finds it armed).
 _active: list[Callable[[], Exception]] = []
+#: The on-demand alarm not armed yet (at most one, in the main thread).
+_waiting: list[deadline_alarm] = []
 #: The SIGALRM handler apigw's replaced.
 _replaced: list[Any] = [signal.SIG_DFL]
 

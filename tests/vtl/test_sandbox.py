@@ -128,6 +128,10 @@ def test_renders_do_not_leak_into_each_other() -> None:
 def test_deep_nesting_is_an_error_not_a_crash() -> None:
     with pytest.raises(RenderLimitExceeded, match="nests too deeply"):
         render("#set($a = {})#set($b = {})#set($a.b = $b)#set($b.a = $a)$a")  # Java: StackOverflowError
+    with pytest.raises(RenderLimitExceeded, match="nests too deeply"):  # the JSON encoder checks no cycles
+        render(
+            "#set($o = $input.path('$.o'))#set($ok = $o.put('self', $o))$input.json('$.o')", json_request('{"o": {}}')
+        )
     with pytest.raises(TemplateRenderError, match="nests too deeply"):
         render("$input.path('$')", json_request("[" * 100_000 + "]" * 100_000))
     with pytest.raises(TemplateSyntaxError, match="nests too deeply"):
@@ -153,11 +157,46 @@ def test_memory_limits_cover_every_way_to_grow(template: str, message: str) -> N
         render(template)
 
 
-def test_time_limit_stops_a_regex_that_backtracks(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "template",
+    [
+        "$input.path('$.s').matches('(a|aa)+')",
+        "$input.path('$.s').replaceAll('(a|aa)+$', '')",
+        "$input.path('$.s').replaceFirst('(a|aa)+$', '')",
+        "$input.path('$.s').split('(a|aa)+$')",
+        "$input.json('$[?(@.s =~ /(a|aa)+/)]')",
+        # The alarm is armed at the first regex, however late in the render.
+        "#foreach($i in [1..50])$i.toString().matches('[0-9]+')#end$input.path('$.s').matches('(a|aa)+')",
+    ],
+)
+def test_time_limit_stops_a_regex_that_backtracks(monkeypatch: pytest.MonkeyPatch, template: str) -> None:
     monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_RENDER_SECONDS", 0.5)
     body = json_request('{"s": "' + "a" * 60 + 'b"}')
     with pytest.raises(RenderLimitExceeded, match="took longer than 0.5 seconds"):
-        render("$input.path('$.s').matches('(a|aa)+')", body)
+        render(template, body)
+
+
+@pytest.mark.parametrize(
+    ("template", "timers_set"), [("$input.path('$.s')$context.requestId", 0), ("$input.path('$.s').matches('a+')", 2)]
+)
+def test_the_alarm_is_set_only_for_a_render_that_runs_a_regex(
+    monkeypatch: pytest.MonkeyPatch, template: str, timers_set: int
+) -> None:
+    """Setting and clearing the timer costs more than a small render: other steps check the
+    clock themselves (issue 12)."""
+    import signal
+
+    calls: list[tuple[float, ...]] = []
+    real_setitimer = signal.setitimer
+
+    def counted(which: int, seconds: float, interval: float = 0.0) -> tuple[float, float]:
+        calls.append((which, seconds))
+        return real_setitimer(which, seconds, interval)
+
+    monkeypatch.setattr(signal, "setitimer", counted)
+    render(template, json_request('{"s": "aaa"}'))
+    assert len(calls) == timers_set
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_time_limit_stops_arguments_passed_by_name_multiplying(monkeypatch: pytest.MonkeyPatch) -> None:
