@@ -16,15 +16,17 @@ try:
     app(sys.argv[1:], prog_name="apigw")
 except SystemExit as exit:
     code = exit.code
-print("EXIT", code, "LOADED", ",".join(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+print("EXIT", code, "LOADED", ",".join(sorted(sys.modules)), file=sys.stderr)
 """
 
 
-def run_and_list_modules(*args: str) -> tuple[int, set[str]]:
+def run_and_list_modules(*args: str, packages: bool = True) -> tuple[int, set[str]]:
+    """The exit code and the modules loaded: top-level packages, or every module's full name."""
     result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=False)
     last = result.stderr.strip().splitlines()[-1].split()
     assert last[0] == "EXIT" and last[2] == "LOADED", result.stderr
-    return int(last[1]), set(last[3].split(",")) if len(last) > 3 else set()
+    names = set(last[3].split(","))
+    return int(last[1]), {name.split(".")[0] for name in names} if packages else names
 
 
 def test_help_loads_no_engine_and_no_heavy_library() -> None:
@@ -40,6 +42,16 @@ def test_a_small_render_loads_only_the_engine(tmp_path: Path) -> None:
     assert code == 0
     assert modules & HEAVY == {"airspeed"}
     assert modules & {"decimal", "random"} == set()  # issue 12: each costs a millisecond a start
+
+
+def test_the_json_path_parser_is_loaded_by_the_first_path_read(tmp_path: Path) -> None:
+    """Issue 12: a template reading only ``params()`` starts without it (3 ms)."""
+    template = tmp_path / "t.vtl"
+    for text, loaded in (("$input.params('id')", False), ("$input.path('$.id')", True)):
+        template.write_text(text, encoding="utf-8")
+        code, modules = run_and_list_modules("render", str(template), "-p", "id=7", packages=False)
+        assert code == 0
+        assert ("apigw_cli.vtl.jsonpath" in modules) is loaded
 
 
 def test_the_invoke_api_is_public() -> None:

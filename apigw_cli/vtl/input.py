@@ -8,16 +8,22 @@ The body is parsed as JSON at most once per render, on first use.
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from apigw_cli.models import find_header
-from apigw_cli.vtl.jsonpath import JsonPathError, compile_path
 from apigw_cli.vtl.methods import JavaException, NoSuchMethod
 from apigw_cli.vtl.sandbox import TemplateObject
 from apigw_cli.vtl.values import to_json_text
 
+if TYPE_CHECKING:
+    from apigw_cli.vtl.jsonpath import CompiledPath
+
 _UNPARSED = object()
 _ALL = object()  # params() without an argument
+#: JSONPaths compiled so far, by text. The first imports the JSONPath parser: a template that
+#: reads no path (``params()``, ``body``) starts without it.
+_PATHS: dict[str, CompiledPath] = {}
+_MAX_PATHS = 1024
 
 
 class Input(TemplateObject):
@@ -74,10 +80,7 @@ class Input(TemplateObject):
     def _select(self, path: Any) -> Any:
         if not isinstance(path, str):
             raise NoSuchMethod
-        try:
-            compiled = compile_path(path)
-        except JsonPathError as exc:
-            raise JavaException("InvalidPathException", str(exc)) from exc
+        compiled = _PATHS.get(path) or _compiled(path)
         return compiled.apply(self.document())  # an indefinite path's matches: a JSONArray
 
     def path(self, path: Any) -> Any:
@@ -103,3 +106,16 @@ class Input(TemplateObject):
                 return source[name]
         header = find_header(self._headers, name)
         return "" if header is None else header
+
+
+def _compiled(path: str) -> CompiledPath:
+    from apigw_cli.vtl.jsonpath import JsonPathError, compile_path
+
+    try:
+        compiled = compile_path(path)
+    except JsonPathError as exc:
+        raise JavaException("InvalidPathException", str(exc)) from exc
+    if len(_PATHS) >= _MAX_PATHS:
+        _PATHS.clear()
+    _PATHS[path] = compiled
+    return compiled
