@@ -100,18 +100,24 @@ def render_in_scope(
         "stageVariables": dict(request.stage_variables),
     }
     outcome = template.render(variables)
+    warnings = outcome.warnings
     return RenderResult(
         output=outcome.output,
         request_override=_overrides_json(scope.request_override),
         response_override=_overrides_json(scope.response_override),
-        warnings=[f"{template.name}:{warning}" for warning in outcome.warnings],
-        warning_places=[(item.rule, item.line, item.column, item.message) for item in outcome.warnings],
+        warnings=[f"{template.name}:{warning}" for warning in warnings] if warnings else [],
+        warning_places=[(item.rule, item.line, item.column, item.message) for item in warnings] if warnings else [],
     )
 
 
+#: The override maps as they start, as JSON data: most templates set none (one comparison in
+#: C instead of converting them).
+_NOTHING_SET = [to_json_safe(overrides) for overrides in new_overrides()]
+
+
 def _overrides_json(overrides: OverrideMap) -> dict[str, Any]:
-    """The overrides a template set, as JSON data; most set none."""
-    if all(type(value) is OverrideMap and not value for value in overrides.values()):
+    """The overrides a template set, as JSON data."""
+    if overrides in _NOTHING_SET:
         return {key: {} for key in overrides}
     safe: dict[str, Any] = to_json_safe(overrides)
     return safe
