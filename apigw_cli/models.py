@@ -87,7 +87,10 @@ def find_header(headers: Mapping[str, T], name: str) -> T | None:
     if name in headers:
         return headers[name]
     wanted = name.lower()
-    return next((value for key, value in headers.items() if key.lower() == wanted), None)
+    for key, value in headers.items():
+        if key.lower() == wanted:
+            return value
+    return None
 
 
 def header_key(headers: Mapping[str, T], name: str) -> str:

@@ -81,7 +81,9 @@ class Input(TemplateObject):
         if not isinstance(path, str):
             raise NoSuchMethod
         compiled = _PATHS.get(path) or _compiled(path)
-        return compiled.apply(self.document())  # an indefinite path's matches: a JSONArray
+        document = self._document
+        # An indefinite path's matches: a JSONArray.
+        return compiled.apply(self.document() if document is _UNPARSED else document)
 
     def path(self, path: Any) -> Any:
         """``$input.path(x)``: the match as a template value (maps, lists, strings...)."""
