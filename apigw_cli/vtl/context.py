@@ -81,15 +81,12 @@ def format_request_time(epoch_ms: int) -> str:
 
 class OverrideMap(dict[str, Any]):
     """A ``requestOverride``/``responseOverride`` map: each key may be set once; API Gateway
-    answers a second assignment with a 5XX (spec §6.6). ``parts`` are nested override maps
-    (``header``...), whose entries are set rather than the part itself."""
+    answers a second assignment with a 5XX (spec §6.6). Its parts are nested override maps
+    (``header``...), whose entries are set rather than the part itself. Made by
+    :func:`new_overrides`, which names each (dict's own ``__init__``: a render makes six)."""
 
     __slots__ = ("label",)
-
-    def __init__(self, label: str, parts: tuple[str, ...] = ()) -> None:
-        self.label = label
-        for part in parts:
-            dict.__setitem__(self, part, OverrideMap(f"{label}.{part}"))
+    label: str
 
     def __setitem__(self, key: str, value: Any) -> None:
         if isinstance(self.get(key), OverrideMap):
@@ -109,12 +106,24 @@ class OverrideMap(dict[str, Any]):
 OVERRIDE_KEYS = ("requestOverride", "responseOverride")
 
 
+#: Each override map's name, and its parts with theirs.
+_OVERRIDE_PARTS = {
+    "requestOverride": {part: f"requestOverride.{part}" for part in ("header", "path", "querystring")},
+    "responseOverride": {"header": "responseOverride.header"},
+}
+
+
 def new_overrides() -> tuple[OverrideMap, OverrideMap]:
     """Fresh ``requestOverride`` and ``responseOverride`` maps."""
-    return (
-        OverrideMap("requestOverride", ("header", "path", "querystring")),
-        OverrideMap("responseOverride", ("header",)),
-    )
+    made = []
+    for label, parts in _OVERRIDE_PARTS.items():
+        overrides = OverrideMap()
+        overrides.label = label
+        for part, part_label in parts.items():
+            dict.__setitem__(overrides, part, part_map := OverrideMap())
+            part_map.label = part_label
+        made.append(overrides)
+    return made[0], made[1]
 
 
 #: ``$context`` with the values every request shares; None marks this request's own.

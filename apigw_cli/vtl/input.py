@@ -77,22 +77,19 @@ class Input(TemplateObject):
                     ) from exc
         return self._document
 
-    def _select(self, path: Any) -> Any:
+    def path(self, path: Any) -> Any:
+        """``$input.path(x)``: the match as a template value (maps, lists, strings...); an
+        indefinite path's matches are a JSONArray."""
         if not isinstance(path, str):
             raise NoSuchMethod
         compiled = _PATHS.get(path) or _compiled(path)
         document = self._document
-        # An indefinite path's matches: a JSONArray.
         return compiled.apply(self.document() if document is _UNPARSED else document)
-
-    def path(self, path: Any) -> Any:
-        """``$input.path(x)``: the match as a template value (maps, lists, strings...)."""
-        return self._select(path)
 
     def json(self, path: Any) -> str:
         """``$input.json(x)``: the match as JSON text; strings come quoted. A path that
         matches nothing gives ``null`` (unconfirmed; Jayway serialises the missing value)."""
-        return to_json_text(self._select(path))
+        return to_json_text(self.path(path))
 
     def params(self, name: Any = _ALL) -> Any:
         """``$input.params()``: ``{path, querystring, header}``; ``$input.params(x)``: the value
