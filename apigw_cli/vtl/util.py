@@ -25,12 +25,12 @@ _JS_ESCAPES = {
     "'": "\\'", '"': '\\"', "\\": "\\\\", "/": "\\/",
     "\b": "\\b", "\n": "\\n", "\t": "\\t", "\f": "\\f", "\r": "\\r",
 }  # fmt: skip
+#: The characters escapeJavaScript changes; each as :func:`_escape_char` writes it.
 _JS_SPECIAL = re.compile("[^ !#-&(-.0-\\[\\]-~]")
-#: The ASCII part of the escaping, as a translation table (one pass in C); the rest, outside
-#: ASCII, goes through :func:`_escape_char`.
-_JS_ASCII = {ord(char): escaped for char, escaped in _JS_ESCAPES.items()} | {
-    code: f"\\u{code:04X}" for code in range(0x20) if chr(code) not in _JS_ESCAPES
-}
+#: The control characters, as a translation table (a dict lookup per character of the text:
+#: used only when the text has one); ``str.replace`` escapes the usual ones, a scan in C each.
+_JS_CONTROL = {code: _JS_ESCAPES.get(chr(code)) or f"\\u{code:04X}" for code in range(0x20)}
+_HAS_CONTROL = re.compile("[\x00-\x1f]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 _PERCENT_RUN = re.compile(r"(?:%[0-9a-fA-F]{2})+")
 
@@ -81,7 +81,10 @@ class Util(TemplateObject):
         text = value if type(value) is str else _string_or_null(value)  # the usual case, without a call
         if text is None or _JS_SPECIAL.search(text) is None:
             return text
-        escaped = text.translate(_JS_ASCII)
+        escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("'", "\\'").replace("/", "\\/")
+        escaped = escaped.replace("\n", "\\n")
+        if _HAS_CONTROL.search(escaped) is not None:
+            escaped = escaped.translate(_JS_CONTROL)
         return escaped if escaped.isascii() else _NON_ASCII.sub(_escape_char, escaped)
 
     def parse_json(self, value: Any) -> Any:

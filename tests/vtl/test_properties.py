@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apigw_cli.errors import ApigwError
-from apigw_cli.vtl.util import Util
+from apigw_cli.vtl.util import _JS_SPECIAL, Util, _escape_char
 from apigw_cli.vtl.values import java_double_to_string, json_smart_text, to_json_text
 from tests.helpers import json_request, render
 
@@ -59,6 +59,12 @@ def test_escaped_javascript_reads_back_as_the_text(text: str) -> None:
     assert escaped is not None and escaped.isascii()
     # The documented idiom for JSON: undo \' and the string parses back to the original.
     assert json.loads('"' + escaped.replace("\\'", "'") + '"') == text
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\\\"'/\n\b\t\f\r\x00\x1f\x7f")))
+def test_escaped_javascript_is_each_special_character_escaped_in_turn(text: str) -> None:
+    """The C scans of the fast path equal the definition, one character at a time."""
+    assert UTIL.escape_javascript(text) == _JS_SPECIAL.sub(_escape_char, text)
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
