@@ -50,7 +50,7 @@ class Template:
         """
         state = RenderState(variables, self._body.macros, self.name)
         try:
-            with deadline_alarm(state.deadline, state.too_slow, on_demand=True):
+            with deadline_alarm(state.deadline, state.too_slow):
                 self._body.run(state)
         except (StopRender, BreakScope):
             pass

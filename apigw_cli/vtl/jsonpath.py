@@ -25,7 +25,6 @@ from functools import lru_cache
 from typing import Any
 
 from apigw_cli.vtl.javaregex import JavaRegexError, compile_java_regex
-from apigw_cli.vtl.limits import before_long_step
 
 
 class JsonPathError(ValueError):
@@ -495,10 +494,7 @@ def _comparable(left: Any, right: Any) -> bool:
 
 
 def _matches(value: Any, pattern: Any) -> bool:
-    if not (isinstance(value, str) and isinstance(pattern, re.Pattern)):
-        return False
-    before_long_step()
-    return pattern.fullmatch(value) is not None
+    return isinstance(value, str) and isinstance(pattern, re.Pattern) and pattern.fullmatch(value) is not None
 
 
 def _lists(left: Any, right: Any) -> bool:

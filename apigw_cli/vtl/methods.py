@@ -21,7 +21,7 @@ from apigw_cli.vtl.javaregex import (
     java_replacement,
     java_split,
 )
-from apigw_cli.vtl.limits import MAX_COLLECTION_ITEMS, MAX_OUTPUT_CHARS, LimitReached, before_long_step
+from apigw_cli.vtl.limits import MAX_COLLECTION_ITEMS, MAX_OUTPUT_CHARS, LimitReached
 from apigw_cli.vtl.operators import is_number, java_equals
 from apigw_cli.vtl.values import ArrayList, JavaArray, JavaChar, JavaCollection, MapEntry, to_java_string
 
@@ -73,8 +73,6 @@ def map_key(key: Any) -> Any:
 
 
 def _regex(pattern: Any) -> re.Pattern[str]:
-    """The pattern compiled, about to be run: the render's deadline alarm is armed."""
-    before_long_step()
     try:
         return compile_java_regex(_text(pattern))
     except JavaRegexError as exc:
