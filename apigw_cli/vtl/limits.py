@@ -6,7 +6,6 @@ runtime, the compiler and the Java methods alike."""
 from __future__ import annotations
 
 import _signal  # type: ignore[import-not-found]
-import atexit
 import os
 import signal
 import threading
@@ -47,82 +46,61 @@ MAX_INTEGER_BITS = 13_000
 
 
 class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(...)``
-    """Raise ``too_slow()`` once ``deadline`` (a ``time.monotonic()`` value) has passed, even
-    inside one long step that checks between steps cannot stop: a regex that backtracks, a
-    deep comparison, a JSONPath scan, compiling a large ``#evaluate``. Uses ``SIGALRM``: only
-    in the main thread and when no other timer is set; elsewhere the caller's own checks
-    between steps still apply.
+    """Raise ``too_slow()`` at ``deadline`` (a ``time.monotonic()`` value) even inside one long
+    operation, such as a regex that backtracks, which checks between steps cannot stop.
+    Uses ``SIGALRM``: only in the main thread and when no other timer is set; elsewhere the
+    caller's own checks between steps still apply.
 
-    The signal comes from a ticker, every :data:`TICK_SECONDS` while alarms are open, that
-    stops itself at its first tick with none, and at exit: a run of renders sets the timer
-    once instead of twice each (2 us, more than a small render). The handler is installed
-    once and stays; an alarm that is not apigw's goes on to the handler it replaced.
+    The handler is installed once and stays (installing one costs more than a small render);
+    an alarm that is not apigw's goes on to the handler it replaced.
     """
 
-    __slots__ = ("deadline", "too_slow")
+    __slots__ = ("deadline", "too_slow", "armed")
 
     def __init__(self, deadline: float, too_slow: Callable[[], Exception]) -> None:
         self.deadline = deadline
         self.too_slow = too_slow
+        self.armed = False
 
     def __enter__(self) -> None:
-        # No SIGALRM on Windows; signals reach the main thread only; an outer alarm stays in
-        # charge of a nested one.
-        if not _HAS_TIMER or _open or threading.get_ident() != _MAIN_THREAD:
+        # No SIGALRM on Windows; signals reach the main thread only; a nested alarm finds the
+        # outer one armed.
+        if not _HAS_TIMER or threading.get_ident() != _MAIN_THREAD or _active:
             return
-        if self.deadline <= time.monotonic():
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
             raise self.too_slow()
         if _current_handler(signal.SIGALRM) is not _on_alarm:  # first use, or a host replaced it
             _replaced[0] = signal.signal(signal.SIGALRM, _on_alarm)
-        if signal.getitimer(signal.ITIMER_REAL)[1] != TICK_SECONDS:  # the ticker is not running
-            previous = signal.setitimer(signal.ITIMER_REAL, TICK_SECONDS, TICK_SECONDS)
-            if previous[0] > 0:  # someone else's timer was running: give it back, do without
-                signal.setitimer(signal.ITIMER_REAL, *previous)
-                return
-        _open.append(self)
+        _active.append(self.too_slow)
+        previous = signal.setitimer(signal.ITIMER_REAL, remaining)
+        if previous[0] > 0:  # someone else's timer was running: give it back, do without
+            signal.setitimer(signal.ITIMER_REAL, *previous)
+            _active.pop()
+            return
+        self.armed = True
 
     def __exit__(self, *exc_info: object) -> None:
-        if _open and _open[-1] is self:
-            _open.pop()
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            _active.pop()
 
 
-#: How often the ticker checks the open alarm's deadline: how late past it a long step stops.
-TICK_SECONDS = 0.05
 _MAIN_THREAD = threading.main_thread().ident
 _HAS_TIMER = hasattr(signal, "setitimer")
 #: ``signal.getsignal`` without its conversion to an enum, which raises and catches an error
 #: for a Python handler: 2 us, more than a small template's render (``_signal`` is the C
 #: module ``signal`` wraps).
 _current_handler: Callable[[int], Any] = _signal.getsignal
-#: The open alarm (at most one: an outer alarm stays in charge of a nested one).
-_open: list[deadline_alarm] = []
+#: The armed alarm's exception maker (at most one: a nested alarm finds it armed).
+_active: list[Callable[[], Exception]] = []
 #: The SIGALRM handler apigw's replaced.
 _replaced: list[Any] = [signal.SIG_DFL]
-#: When the ticker was last stopped (a tick already on its way may still arrive).
-_stopped_at = [-TICK_SECONDS]
-
-
-def _stop_ticking() -> None:
-    """Stop apigw's ticker if it runs. Also at exit: the interpreter resets signal handlers as
-    it shuts down, and a tick would then end the process."""
-    if _HAS_TIMER and signal.getitimer(signal.ITIMER_REAL)[1] == TICK_SECONDS:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        _stopped_at[0] = time.monotonic()
-
-
-atexit.register(_stop_ticking)
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    timer = signal.getitimer(signal.ITIMER_REAL)
-    if timer[1] == TICK_SECONDS:  # apigw's ticker
-        if not _open:
-            _stop_ticking()  # nothing left to watch
-        elif _open[-1].deadline <= time.monotonic():
-            raise _open.pop().too_slow()  # closed first: a later tick must not raise it again
-        return
-    if timer == (0.0, 0.0) and time.monotonic() - _stopped_at[0] < TICK_SECONDS:
-        return  # the ticker's last tick, delivered as it stopped
+    if _active:
+        raise _active[-1]()
     previous = _replaced[0]
     if callable(previous):
         previous(signum, frame)
