@@ -108,6 +108,7 @@ class Input(TemplateObject):
 
 
 def _compiled(path: str) -> CompiledPath:
+    """``path`` compiled and kept in :data:`_PATHS` (Jayway's error as Java's exception)."""
     from apigw_cli.vtl.jsonpath import JsonPathError, compile_path
 
     try:
