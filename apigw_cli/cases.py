@@ -22,7 +22,7 @@ from apigw_cli.definitions.api import Api
 from apigw_cli.definitions.handlers import HandlerMap
 from apigw_cli.definitions.integration import Integration, integration_from_mapping, load_integration
 from apigw_cli.definitions.load import Definition, load_definition
-from apigw_cli.documents import iter_json_array, load_document, parse_json, parse_yaml, read_text
+from apigw_cli.documents import iter_json_array, load_document, parse_json, parse_yaml, read_text, unknown_keys
 from apigw_cli.errors import InputError, UsageError
 from apigw_cli.integrations.lambda_ import HandlerSpec
 from apigw_cli.models import Request, Response
@@ -236,7 +236,7 @@ def _case(item: dict[str, Any], path: Path, line: int | None, index: int, defini
     def error(key: str, message: str) -> InputError:
         return InputError(f"{_where(path, line)}: {label}: key '{key}': {message}")
 
-    unknown = sorted(str(key) for key in item if key not in CASE_KEYS)
+    unknown = unknown_keys(item, CASE_KEYS)
     if unknown:
         raise InputError(
             f"{_where(path, line)}: {label}: unknown key '{unknown[0]}'",
@@ -401,7 +401,7 @@ def _expectation(raw: Any, error: Any) -> Expectation:
         raise error("expect", "every case needs an expectation")
     if not isinstance(raw, dict):
         raise error("expect", "expected a mapping")
-    unknown = sorted(str(key) for key in raw if key not in EXPECT_KEYS)
+    unknown = unknown_keys(raw, EXPECT_KEYS)
     if unknown:
         raise error(f"expect.{unknown[0]}", "unknown key; allowed: " + ", ".join(sorted(EXPECT_KEYS)))
     if not raw:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from apigw_cli.documents import kind_of, load_document
+from apigw_cli.documents import kind_of, load_document, unknown_keys
 from apigw_cli.errors import InputError, UsageError
 from apigw_cli.models import MultiValues, Request, Response, header_problem
 from apigw_cli.vtl.context import OVERRIDE_KEYS
@@ -48,7 +48,7 @@ class _Fields:
         if not isinstance(data, dict):
             raise InputError(f"{source}: a {what} must be a mapping, not {kind_of(data)}")
         if allowed is not None:
-            unknown = sorted(str(key) for key in data if key not in allowed)
+            unknown = unknown_keys(data, allowed)
             if unknown:
                 raise InputError(
                     f"{source}: unknown key '{unknown[0]}' in the {what}",
