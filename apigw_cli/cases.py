@@ -129,10 +129,12 @@ def find_case_files(paths: list[str]) -> list[Path]:
     return found
 
 
-def load_case_file(path: Path) -> CaseFile | None:
-    """The cases of ``path``, or ``None`` when it is not a case file: a case file is a list
-    in which some item looks like a case (a fixture list of records is not one)."""
-    text = read_text(str(path), what="case file")
+def load_case_file(path: Path, text: str | None = None) -> CaseFile | None:
+    """The cases of ``path`` (whose ``text`` may be read already), or ``None`` when it is not
+    a case file: a case file is a list in which some item looks like a case (a fixture list
+    of records is not one)."""
+    if text is None:
+        text = read_text(str(path), what="case file")
     looks_like_cases = bool(_LIST_START.match(text))
     nodes: Any = None
     try:
@@ -163,10 +165,11 @@ def iter_case_file(path: Path) -> Iterator[Case]:
     suite's memory does not grow with its cases; errors come when the case is reached. Other
     files, and a ``.json`` file whose first item is not a case, are read whole
     (:func:`load_case_file`)."""
-    items = iter_json_array(read_text(str(path), what="case file"), str(path)) if path.suffix == ".json" else None
+    text = read_text(str(path), what="case file")
+    items = iter_json_array(text, str(path)) if path.suffix == ".json" else None
     first = next(items, None) if items is not None else None
     if items is None or not _looks_like_a_case(first):
-        case_file = load_case_file(path)
+        case_file = load_case_file(path, text)
         yield from case_file.cases if case_file is not None else ()
         return
     read = _CaseReader(path)

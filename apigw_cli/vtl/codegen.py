@@ -79,19 +79,13 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
     if not statements:
         function.add(depth, "pass")
     for statement in statements:
-        if isinstance(statement, nodes.Text):  # Writer.write, in line
-            function.add(depth, f"append({function.constant(statement.text)})")
-            function.add(depth, f"out.size += {len(statement.text)}")
-            function.add(depth, "if out.size > out.limit:")
-            function.add(depth + 1, "raise out.overflow()")
+        if isinstance(statement, nodes.Text):
+            _emit_write(function, depth, function.constant(statement.text), str(len(statement.text)))
         elif isinstance(statement, nodes.Output) and _inlined(statement.reference):
             _emit_reference(compiler, function, statement.reference, depth, "value")
             other = function.constant(compiler.output_other(statement.reference.offset))
-            function.add(depth, "if type(value) is str:")  # Writer.write, in line
-            function.add(depth + 1, "append(value)")
-            function.add(depth + 1, "out.size += len(value)")
-            function.add(depth + 1, "if out.size > out.limit:")
-            function.add(depth + 2, "raise out.overflow()")
+            function.add(depth, "if type(value) is str:")
+            _emit_write(function, depth + 1, "value", "len(value)")
             function.add(depth, "elif type(value) is int:")  # Java's Integer/Long toString
             function.add(depth + 1, "write(str(value))")
             function.add(depth, "elif value is not None:")
@@ -117,6 +111,14 @@ def _emit(compiler: Compiler, function: _Function, statements: list[nodes.Statem
                 _emit(compiler, function, compiler.merged(statement.otherwise), depth + 1)
         else:
             function.add(depth, f"{function.constant(compiler.statement(statement))}(state)")
+
+
+def _emit_write(function: _Function, depth: int, text: str, size: str) -> None:
+    """:meth:`~apigw_cli.vtl.runtime.Writer.write` of ``text`` (``size`` characters), in line."""
+    function.add(depth, f"append({text})")
+    function.add(depth, f"out.size += {size}")
+    function.add(depth, "if out.size > out.limit:")
+    function.add(depth + 1, "raise out.overflow()")
 
 
 def _emit_reference(

@@ -21,7 +21,6 @@ import re
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from apigw_cli.vtl.javaregex import JavaRegexError, compile_java_regex
@@ -79,8 +78,8 @@ def evaluate(path: str, document: Any) -> Any:
     return compile_path(path).apply(document)
 
 
-@lru_cache(maxsize=1024)
 def compile_path(path: str) -> CompiledPath:
+    """``path`` parsed (``$input`` keeps what it compiles: a template's paths parse once)."""
     return _Parser(path).parse()
 
 
