@@ -8,7 +8,14 @@ from typing import Any
 
 from apigw_cli.errors import CheckFailed, caret_excerpt
 from apigw_cli.models import RenderResult, Request, Response, last_values
-from apigw_cli.vtl.context import Identity, OverrideMap, build_context, new_overrides
+from apigw_cli.vtl.context import (
+    OVERRIDE_KEYS,
+    ContextSources,
+    Identity,
+    OverrideMap,
+    build_context,
+    new_overrides,
+)
 from apigw_cli.vtl.engine import Template
 from apigw_cli.vtl.input import Input
 from apigw_cli.vtl.util import Util
@@ -50,20 +57,27 @@ class RequestScope:
     headers: dict[str, str]
 
 
-def request_scope(request: Request, identity: Identity | None = None) -> RequestScope:
-    request_override, response_override = new_overrides()
+def request_scope(
+    request: Request, identity: Identity | None = None, context_keys: frozenset[str] | None = None
+) -> RequestScope:
+    """``context_keys``: the ``$context`` keys to make (what one template reads,
+    :attr:`~apigw_cli.vtl.engine.Template.context_keys`), else every key."""
+    if context_keys is None or not context_keys.isdisjoint(OVERRIDE_KEYS):
+        request_override, response_override = new_overrides()
+    else:  # the template cannot reach them: maps nothing writes to
+        request_override, response_override = _UNREACHED_OVERRIDES
     headers = last_values(request.headers)
-    context = build_context(
-        method=request.method,
-        path=request.path,
-        resource=request.resource,
-        stage=request.stage,
-        headers=headers,
-        identity=identity or Identity.fresh(),
-        overrides=request.context,
-        request_override=request_override,
-        response_override=response_override,
+    sources = ContextSources(
+        request.method,
+        request.path,
+        request.resource,
+        request.stage,
+        headers,
+        identity or Identity.fresh(),
+        request_override,
+        response_override,
     )
+    context = build_context(sources, request.context, context_keys)
     return RequestScope(request, context, request_override, response_override, headers)
 
 
@@ -77,7 +91,7 @@ def render_template(
     """Render ``template`` as a request template, or as an integration response template
     when ``response`` is given: ``$input`` is then the response, while ``$context``,
     ``$stageVariables`` and ``$input.params()`` still describe the method request."""
-    return render_in_scope(template, request_scope(request, identity), response=response)
+    return render_in_scope(template, request_scope(request, identity, template.context_keys), response=response)
 
 
 def render_in_scope(
@@ -113,6 +127,8 @@ def render_in_scope(
 #: The override maps as they start, as JSON data: most templates set none (one comparison in
 #: C instead of converting them).
 _NOTHING_SET = [to_json_safe(overrides) for overrides in new_overrides()]
+#: The override maps of a scope whose template reads neither.
+_UNREACHED_OVERRIDES = new_overrides()
 
 
 def _overrides_json(overrides: OverrideMap) -> dict[str, Any]:

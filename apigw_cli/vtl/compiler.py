@@ -35,6 +35,7 @@ from apigw_cli.vtl.sandbox import (
     set_index,
     set_property,
 )
+from apigw_cli.vtl.survey import TemplateFacts, survey
 from apigw_cli.vtl.values import JavaArray, to_output_text
 
 #: The name bodies are compiled under: compiled bodies are shared by text, and their errors
@@ -47,11 +48,12 @@ EvaluateCompiler = Callable[[str], "CompiledBody"]
 
 
 class CompiledBody:
-    """A compiled template body and the macros it defines."""
+    """A compiled template body, the macros it defines and what it will do."""
 
-    def __init__(self, run: Run, macros: dict[str, Macro]) -> None:
+    def __init__(self, run: Run, macros: dict[str, Macro], facts: TemplateFacts) -> None:
         self.run = run
         self.macros = macros
+        self.facts = facts
 
 
 #: Printing a Java array (``split``'s result): where apigw's output differs from AWS's.
@@ -71,7 +73,7 @@ class Compiler(ExpressionCompiler):
 
     def compile(self, block: nodes.Block) -> CompiledBody:
         run = self.block(block)
-        return CompiledBody(run, self.macros)
+        return CompiledBody(run, self.macros, survey(block))
 
     # -- statements -----------------------------------------------------------------------
 

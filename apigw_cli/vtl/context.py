@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -177,40 +178,91 @@ _DEFAULT_IDENTITY: dict[str, Any] = dict.fromkeys(
 )
 
 
+class ContextSources:
+    """What a request's own ``$context`` values are made of: ``headers`` are its
+    single-valued headers, the override maps are what its templates set (spec §6.6)."""
+
+    __slots__ = ("method", "path", "resource", "stage", "headers", "identity", "request_override", "response_override")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        resource: str,
+        stage: str,
+        headers: dict[str, str],
+        identity: Identity,
+        request_override: OverrideMap,
+        response_override: OverrideMap,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.resource = resource
+        self.stage = stage
+        self.headers = headers
+        self.identity = identity
+        self.request_override = request_override
+        self.response_override = response_override
+
+
+def _identity_map(sources: ContextSources) -> dict[str, Any]:
+    identity = _DEFAULT_IDENTITY.copy()
+    forwarded = (find_header(sources.headers, "X-Forwarded-For") or "").split(",")[0].strip()
+    identity["sourceIp"] = forwarded or DEFAULT_SOURCE_IP
+    identity["userAgent"] = find_header(sources.headers, "User-Agent") or DEFAULT_USER_AGENT
+    return identity
+
+
+_Maker = Callable[[ContextSources], Any]
+#: How each of this request's own values is made (the other keys hold ``_DEFAULT_CONTEXT``'s):
+#: a template that reads two keys has only those two made.
+_OWN_VALUES: dict[str, _Maker] = {
+    "authorizer": lambda _: {"principalId": None},
+    "error": lambda _: _DEFAULT_ERROR.copy(),
+    "extendedRequestId": lambda sources: sources.identity.extended_request_id,
+    "httpMethod": lambda sources: sources.method,
+    "identity": _identity_map,
+    "path": lambda sources: f"/{sources.stage}{sources.path}",
+    "requestId": lambda sources: sources.identity.request_id,
+    "requestOverride": lambda sources: sources.request_override,
+    "requestTime": lambda sources: format_request_time(sources.identity.epoch_ms),
+    "requestTimeEpoch": lambda sources: sources.identity.epoch_ms,
+    "resourcePath": lambda sources: sources.resource,
+    "responseOverride": lambda sources: sources.response_override,
+    "stage": lambda sources: sources.stage,
+}
+
+
+@lru_cache(maxsize=64)
+def _plan(keys: frozenset[str] | None) -> tuple[dict[str, Any], tuple[tuple[str, _Maker], ...]]:
+    """The keys to make, in ``$context``'s printed order, with their shared values, and the
+    makers of this request's own."""
+    wanted = [key for key in _DEFAULT_CONTEXT if keys is None or key in keys]
+    return (
+        {key: _DEFAULT_CONTEXT[key] for key in wanted},
+        tuple((key, _OWN_VALUES[key]) for key in wanted if key in _OWN_VALUES),
+    )
+
+
 def build_context(
-    *,
-    method: str,
-    path: str,
-    resource: str,
-    stage: str,
-    headers: dict[str, str],
-    identity: Identity,
-    overrides: dict[str, Any],
-    request_override: OverrideMap,
-    response_override: OverrideMap,
+    sources: ContextSources, overrides: dict[str, Any], keys: frozenset[str] | None = None
 ) -> dict[str, Any]:
-    """``$context`` for one request. ``headers`` are the single-valued request headers;
-    ``overrides`` (nested) replace any default, e.g. ``{"identity": {"sourceIp": ...}}``."""
-    forwarded = (find_header(headers, "X-Forwarded-For") or "").split(",")[0].strip()
-    # A copy of the defaults, whose order is $context's printed order, then this request's values.
-    context = _DEFAULT_CONTEXT.copy()
-    context["authorizer"] = {"principalId": None}
-    context["error"] = _DEFAULT_ERROR.copy()
-    context["extendedRequestId"] = identity.extended_request_id
-    context["httpMethod"] = method
-    context["identity"] = identity_map = _DEFAULT_IDENTITY.copy()
-    identity_map["sourceIp"] = forwarded or DEFAULT_SOURCE_IP
-    identity_map["userAgent"] = find_header(headers, "User-Agent") or DEFAULT_USER_AGENT
-    context["path"] = f"/{stage}{path}"
-    context["requestId"] = identity.request_id
-    context["requestOverride"] = request_override
-    context["requestTime"] = format_request_time(identity.epoch_ms)
-    context["requestTimeEpoch"] = identity.epoch_ms
-    context["resourcePath"] = resource
-    context["responseOverride"] = response_override
-    context["stage"] = stage
+    """``$context`` for one request. ``overrides`` (nested) replace any default, e.g.
+    ``{"identity": {"sourceIp": ...}}``; ``keys``: only these keys (what one template reads),
+    else every key."""
+    defaults, makers = _plan(keys)
+    context = defaults.copy()
+    for key, make in makers:
+        context[key] = make(sources)
     if overrides:
-        _deep_merge(context, {key: _java_lists(value) for key, value in overrides.items() if key not in OVERRIDE_KEYS})
+        _deep_merge(
+            context,
+            {
+                key: _java_lists(value)
+                for key, value in overrides.items()
+                if key not in OVERRIDE_KEYS and (keys is None or key in keys)
+            },
+        )
     authorizer = context.get("authorizer")
     if isinstance(authorizer, dict):
         # Lambda authorizer context values always reach templates as strings (spec §6.2).

@@ -41,6 +41,8 @@ class Template:
             self._body = _compile_shared(source)
         except TemplatePositionError as exc:
             raise _named(exc, name) from exc.__cause__
+        #: The ``$context`` keys the template reads (None: any); see :mod:`.survey`.
+        self.context_keys = self._body.facts.context_keys
 
     def render(self, variables: dict[str, Any]) -> RenderOutcome:
         """Render with these top-level variables (``input``, ``util``, ``context``...).
@@ -48,10 +50,14 @@ class Template:
         Raises :class:`~apigw_cli.errors.TemplateRenderError` (or its sandbox subclasses).
         The ``variables`` map is modified by ``#set``: pass a fresh one per render.
         """
-        state = RenderState(variables, self._body.macros, self.name)
+        body = self._body
+        state = RenderState(variables, body.macros, self.name)
         try:
-            with deadline_alarm(state.deadline, state.too_slow):
-                self._body.run(state)
+            if body.facts.bounded_steps:  # the checks between steps suffice; a timer costs more than a small render
+                body.run(state)
+            else:
+                with deadline_alarm(state.deadline, state.too_slow):
+                    body.run(state)
         except (StopRender, BreakScope):
             pass
         except TemplatePositionError as exc:

@@ -7,11 +7,11 @@ import re
 import pytest
 
 from apigw_cli.errors import TemplateRenderError
-from apigw_cli.render import render_template
+from apigw_cli.render import render_in_scope, render_template, request_scope
 from apigw_cli.samples import request_from_mapping
 from apigw_cli.vtl.context import DETERMINISTIC_REQUEST_ID, Identity
 from apigw_cli.vtl.engine import compile_template
-from tests.helpers import render
+from tests.helpers import ROOT, render
 
 REQUEST = {
     "method": "POST",
@@ -127,3 +127,36 @@ def test_deeply_nested_context_values_are_read_without_recursion() -> None:
     for _ in range(600):
         deep = [deep]
     assert render("[$context.stage]", {**REQUEST, "context": {"extra": deep, "more": {"a": deep}}}) == "[prod]"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "$context.requestId|$context.stage|$context.path|$context.httpMethod|$context.resourcePath",
+        "$context.identity.sourceIp|$context.identity.userAgent|$context.identity|$context.error",
+        "$context.authorizer.principalId|$context.authorizer.count|$context.authorizer.claims.sub",
+        "$context.extra|$context.extra.get(1)|$context.nothing|$context.requestTime|$context.requestTimeEpoch",
+        "#set($context.requestOverride.header.X = 'a')#set($context.responseOverride.status = 201)$context.accountId",
+        "#set($context.identity.user = 'me')$context.identity.user|$context.domainName|$context.extendedRequestId",
+    ]
+    + [path.read_text(encoding="utf-8") for path in sorted((ROOT / "templates").glob("*.vtl"))],
+)
+def test_a_template_given_only_the_keys_it_reads_renders_as_with_every_key(template: str) -> None:
+    """A render makes only the $context keys its template reads (vtl/survey.py): the result,
+    overrides included, is the one every key gives."""
+    compiled = compile_template(template, "t")
+    request = request_from_mapping(
+        {
+            **REQUEST,
+            "json": {"id": "7", "name": "Rex"},
+            "context": {
+                "identity.sourceIp": "203.0.113.9",
+                "authorizer": {"principalId": "u-1", "count": 1, "claims": {"sub": "42"}},
+                "extra": [1, ["a", "b"]],
+            },
+        },
+        "r",
+    )
+    planned = render_template(compiled, request, identity=Identity.deterministic())
+    every_key = render_in_scope(compiled, request_scope(request, Identity.deterministic()))
+    assert planned == every_key

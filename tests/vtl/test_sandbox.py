@@ -187,10 +187,25 @@ def test_time_limit_stops_arguments_passed_by_name_multiplying(monkeypatch: pyte
         render(template)
 
 
+def test_only_a_template_with_a_step_that_may_run_for_ever_sets_the_timer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template whose every step is linear in its data (vtl/survey.py) is stopped in time
+    by the checks between steps; setting and clearing a timer would cost more than its render."""
+    import signal
+
+    settings: list[tuple[float, ...]] = []
+    real = signal.setitimer
+    monkeypatch.setattr(signal, "setitimer", lambda *args: settings.append(args) or real(*args))
+    request = json_request('{"a": "xx", "items": [1, 2]}')
+    render("$util.escapeJavaScript($input.path('$.a'))#foreach($i in $input.path('$.items'))$i#end", request)
+    assert settings == []
+    render("$input.path('$.a').matches('x+')", request)
+    assert [args[1] > 0 for args in settings] == [True, False]  # armed, then cleared
+
+
 def test_the_time_limit_leaves_no_alarm_behind() -> None:
     import signal
 
-    render("$input.body")
+    render("$input.body.matches('.*')")  # a regex: the timer is set (see above)
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
@@ -261,7 +276,7 @@ def test_a_program_started_with_exec_after_a_render_gets_no_alarm() -> None:
     probe = (
         "import os, sys\n"
         "from tests.helpers import render\n"
-        "render('$input.body')\n"
+        "render(\"$input.body.matches('.*')\")\n"  # a regex: the timer is set
         "os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(0.2)'])\n"
     )
     root = Path(__file__).resolve().parents[2]
