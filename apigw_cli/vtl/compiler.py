@@ -325,8 +325,8 @@ class Compiler(ExpressionCompiler):
                 return
             try:
                 body = compile_evaluated(to_output_text(text))
-                for macro_name, macro in body.macros.items():
-                    state.macros.setdefault(macro_name, macro)
+                if body.macros:  # a new map: the one the render started with is the template's
+                    state.macros = {**body.macros, **state.macros}  # a name defined first stays
                 _render_nested(state, body.run)
             except StopRender:
                 pass  # #stop ends only the evaluated text

@@ -161,7 +161,7 @@ class RenderState:
         #: The name of the template being rendered (compiled bodies are shared by text).
         self.template_name = template_name
         self.scope: dict[str, Any] | None = None  # the running macro's parameters
-        self.macros = dict(macros)
+        self.macros = macros  # the template's own, never changed: #evaluate makes a new map
         self.out = Writer()
         self.warnings: list[RenderWarning] = []
         self.iterations = 0

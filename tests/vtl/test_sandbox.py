@@ -127,6 +127,13 @@ def test_renders_do_not_leak_into_each_other() -> None:
     assert render("[$context.leak]") == "[]"
 
 
+def test_a_macro_an_evaluate_defines_is_gone_in_the_next_render() -> None:
+    """A render starts from its template's macros, shared by every render and never changed:
+    #evaluate gives its render a new map."""
+    template = compile_template("#if($x == 1)#evaluate('#macro(m)M#end')#end#m()", "t")
+    assert [template.render({"x": x}).output for x in (1, 0, 1)] == ["M", "#m()", "M"]
+
+
 def test_deep_nesting_is_an_error_not_a_crash() -> None:
     with pytest.raises(RenderLimitExceeded, match="nests too deeply"):
         render("#set($a = {})#set($b = {})#set($a.b = $b)#set($b.a = $a)$a")  # Java: StackOverflowError
