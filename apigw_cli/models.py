@@ -23,7 +23,7 @@ def last_values(values: MultiValues) -> dict[str, str]:
     >>> last_values({"tag": ["a", "b"], "q": ["x"]})
     {'tag': 'b', 'q': 'x'}
     """
-    return {name: items[-1] for name, items in values.items() if items}
+    return {name: items[-1] for name, items in values.items() if items} if values else {}
 
 
 @dataclass

@@ -109,7 +109,7 @@ def render_in_scope(
         "input": Input(
             body, path=dict(request.path_parameters), query=last_values(request.query), headers=scope.headers
         ),
-        "util": Util(),
+        "util": _UTIL,
         "context": scope.context,
         "stageVariables": dict(request.stage_variables),
     }
@@ -124,11 +124,13 @@ def render_in_scope(
     )
 
 
-#: The override maps as they start, as JSON data: most templates set none (one comparison in
-#: C instead of converting them).
-_NOTHING_SET = [to_json_safe(overrides) for overrides in new_overrides()]
+#: ``$util`` has no state: every render shares one.
+_UTIL = Util()
 #: The override maps of a scope whose template reads neither.
 _UNREACHED_OVERRIDES = new_overrides()
+#: The override maps as they start: most templates set none (one comparison in C instead of
+#: converting them; the unreached maps first, found by identity).
+_NOTHING_SET = [*_UNREACHED_OVERRIDES, *(to_json_safe(overrides) for overrides in new_overrides())]
 
 
 def _overrides_json(overrides: OverrideMap) -> dict[str, Any]:

@@ -7,13 +7,12 @@ The body is parsed as JSON at most once per render, on first use.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from apigw_cli.models import find_header
 from apigw_cli.vtl.methods import JavaException, NoSuchMethod
 from apigw_cli.vtl.sandbox import TemplateObject
-from apigw_cli.vtl.values import to_json_text
+from apigw_cli.vtl.values import parse_json_text, to_json_text
 
 if TYPE_CHECKING:
     from apigw_cli.vtl.jsonpath import CompiledPath
@@ -66,7 +65,7 @@ class Input(TemplateObject):
                 self._document = self._body
             else:
                 try:
-                    self._document = json.loads(self._body)  # arrays are JSONArrays as parsed
+                    self._document = parse_json_text(self._body)  # arrays are JSONArrays as parsed
                 except RecursionError:
                     raise JavaException("InvalidJsonException", "the body nests too deeply to read as JSON") from None
                 except ValueError as exc:

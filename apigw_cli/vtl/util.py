@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from typing import Any, ClassVar
 
 from apigw_cli.vtl.methods import JavaException, NoSuchMethod
 from apigw_cli.vtl.sandbox import TemplateObject
+from apigw_cli.vtl.values import parse_json_text
 
 _URL_SAFE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-*_")
 _JS_ESCAPES = {
@@ -92,7 +92,7 @@ class Util(TemplateObject):
         if text is None:
             return None
         try:
-            return json.loads(text)  # arrays are JSONArrays as parsed
+            return parse_json_text(text)  # arrays are JSONArrays as parsed
         except RecursionError:
             raise JavaException("JsonParseException", "$util.parseJson: the text nests too deeply") from None
         except ValueError as exc:

@@ -23,6 +23,7 @@ Map.Entry              :class:`MapEntry`                           ``a=1``
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from _json import make_encoder
@@ -198,6 +199,27 @@ def java_double_to_string(value: float) -> str:
         return f"{sign}{whole}.{fraction}"
     mantissa = digits[0] + "." + (digits[1:] or "0")
     return f"{sign}{mantissa}E{point - 1}"
+
+
+#: ``json.loads`` is this decoder's ``raw_decode`` behind a type check and two whitespace
+#: matches: 0.9 us of a small template's render.
+_RAW_DECODE = json.JSONDecoder().raw_decode
+
+
+def parse_json_text(text: str) -> Any:
+    """``json.loads(text)``: its value, or its error; ``raw_decode`` alone when the text is
+    one value with nothing around it (the usual body).
+
+    >>> parse_json_text('{"a": [1]}'), parse_json_text(' [2] ')
+    ({'a': [1]}, [2])
+    """
+    try:
+        value, end = _RAW_DECODE(text)
+        if end == len(text):
+            return value
+    except ValueError:
+        pass  # json.loads raises it again, with its own position (after leading space)
+    return json.loads(text)
 
 
 def to_json_text(value: Any) -> str:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from apigw_cli.errors import ApigwError
 from apigw_cli.vtl.util import _JS_SPECIAL, Util, _escape_char
-from apigw_cli.vtl.values import java_double_to_string, json_smart_text, to_json_text
+from apigw_cli.vtl.values import java_double_to_string, json_smart_text, parse_json_text, to_json_text
 from tests.helpers import json_request, render
 
 #: Text without lone surrogates (a Java string could hold them; a UTF-8 file cannot).
@@ -98,3 +98,24 @@ def test_json_text_through_the_c_encoder_is_json_smarts(value: object) -> None:
 @given(st.lists(JSON_VALUES, max_size=4) | st.dictionaries(TEXT, JSON_VALUES, max_size=4))
 def test_input_json_of_the_root_reads_back_as_the_body(body: object) -> None:
     assert json.loads(render("$input.json('$')", json_request(json.dumps(body)))) == body
+
+
+JSON_TEXT_PIECES = st.sampled_from(
+    [" ", "\n", "\t", "\r", "\u00a0", "\ufeff", "{", "}", "[", "]", ",", ":", '"a"', '"', "1", "-", "2.5e3", "null",
+     "true", "x", "\\", "é"]
+)  # fmt: skip
+
+
+@settings(max_examples=500)
+@given(JSON_VALUES.map(json.dumps) | st.lists(JSON_TEXT_PIECES, max_size=12).map("".join))
+def test_parse_json_text_is_json_loads(text: str) -> None:
+    """The body's parse skips json.loads's wrappers when it can: same value, same error."""
+    try:
+        expected: object = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        expected = repr(exc)
+    try:
+        found: object = parse_json_text(text)
+    except (ValueError, RecursionError) as exc:
+        found = repr(exc)
+    assert found == expected
