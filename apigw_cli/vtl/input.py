@@ -41,7 +41,6 @@ class Input(TemplateObject):
     def __init__(
         self,
         body: str,
-        *,
         path: dict[str, str],
         query: dict[str, str],
         headers: dict[str, str],

@@ -156,6 +156,21 @@ class RenderState:
     Velocity 1.7 (``#set`` inside a macro or loop is global); a macro call adds a scope for
     its parameters only."""
 
+    __slots__ = (
+        "variables",
+        "template_name",
+        "scope",
+        "macros",
+        "out",
+        "warnings",
+        "iterations",
+        "calls",
+        "built",
+        "depth",
+        "time_limit",
+        "deadline",
+    )
+
     def __init__(self, variables: dict[str, Any], macros: dict[str, Macro], template_name: str = "") -> None:
         self.variables = variables
         #: The name of the template being rendered (compiled bodies are shared by text).
