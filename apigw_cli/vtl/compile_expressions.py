@@ -247,9 +247,7 @@ class ExpressionCompiler:
         def invoke(state: RenderState, value: Any, args: list[Any]) -> Any:
             refused = ""
             try:
-                state.calls += 1
-                if not state.calls & 15:  # the clock every 16 calls: loop passes check it each time
-                    state.step()
+                state.step()  # every call: one may take a second on a 10 MB body
                 function, refused = RESOLVED_CALLS.get((type(value), name, count)) or resolve_call(value, name, count)
                 result = function(value, *args)
                 if type(result) is str:  # check_value's usual case, in line: a call is most of the work
@@ -296,13 +294,26 @@ class ExpressionCompiler:
         if op in ("+", "-", "*", "/", "%"):
             return lambda state: False  # arithmetic has no truth value in Velocity 1.7
         left, right = self.expression(expr.left), self.expression(expr.right)
-        if op == "==":
-            return lambda state: operators.equals(left(state), right(state))
-        if op == "!=":
-            return lambda state: not operators.equals(left(state), right(state))
+        if op in ("==", "!="):
+            equal = _equality(left, right)
+            return equal if op == "==" else lambda state: not equal(state)
         return lambda state: operators.compare(op, left(state), right(state))
 
 
+def _equality(left: Evaluate, right: Evaluate) -> Test:
+    """``==``: comparing collections, or printing values of unrelated classes to compare
+    their text, takes time linear in their size, so it checks the clock as a call does."""
+
+    def equal(state: RenderState) -> bool:
+        left_value, right_value = left(state), right(state)
+        if type(left_value) not in _SCALARS or type(right_value) not in _SCALARS:
+            state.step()
+        return operators.equals(left_value, right_value)
+
+    return equal
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 _COLLECTIONS = (list, dict)
 #: What a member access or call may raise, handled by :meth:`ExpressionCompiler.failed`.
 _FAILURES = (UnknownMember, JavaException, SandboxRefusal, LimitReached)

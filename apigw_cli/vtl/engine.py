@@ -53,13 +53,15 @@ class Template:
         body = self._body
         state = RenderState(variables, body.macros, self.name)
         try:
-            if body.facts.bounded_steps:  # the checks between steps suffice; a timer costs more than a small render
-                body.run(state)
-            else:
-                with deadline_alarm(state.deadline, state.too_slow):
+            try:
+                if body.facts.bounded_steps:  # the checks between steps suffice; a timer costs more than a small render
                     body.run(state)
-        except (StopRender, BreakScope):
-            pass
+                else:
+                    with deadline_alarm(state.deadline, state.too_slow):
+                        body.run(state)
+            except (StopRender, BreakScope):
+                pass
+            state.step()  # a render that ran past the limit fails, even when its last step ended it
         except TemplatePositionError as exc:
             raise _named(exc, self.name) from exc.__cause__
         except LimitReached as exc:

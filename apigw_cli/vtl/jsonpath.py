@@ -21,9 +21,11 @@ import re
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from apigw_cli.vtl.javaregex import JavaRegexError, compile_java_regex
+from apigw_cli.vtl.limits import MAX_COLLECTION_ITEMS, LimitReached
 
 
 class JsonPathError(ValueError):
@@ -46,10 +48,15 @@ class CompiledPath:
     keys: tuple[str | int, ...] | None = None
 
     def select(self, document: Any) -> list[Any]:
-        """Every node the path selects, in document order."""
+        """Every node the path selects, in document order. A union selects a node again for
+        each time it names it (``[0,0]``): a path of them doubles its nodes at every step, so
+        they are counted as they are found."""
         nodes: list[Any] = [document]
         for selector in self.selectors:
-            nodes = [found for node in nodes for found in selector(node, document)]
+            found = (child for node in nodes for child in selector(node, document))
+            nodes = list(islice(found, MAX_COLLECTION_ITEMS + 1))
+            if len(nodes) > MAX_COLLECTION_ITEMS:
+                raise LimitReached(f"the JSONPath selects more than {MAX_COLLECTION_ITEMS:,} nodes")
         return nodes
 
     def apply(self, document: Any) -> Any:

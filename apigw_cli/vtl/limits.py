@@ -33,8 +33,9 @@ MAX_OUTPUT_CHARS = 10 * 1024 * 1024
 #: Nested macro calls, ``#define`` renders and ``#evaluate``s (Velocity's
 #: ``velocimacro.max.depth`` default).
 MAX_CALL_DEPTH = 20
-#: Wall-clock seconds one render may take: checked between steps, and by a timer inside a
-#: step that may run for ever, such as a regex that backtracks (see :mod:`.survey`).
+#: Wall-clock seconds one render may take: checked at every call, loop pass and comparison of
+#: collections and at the end, and by a timer inside a step that may run for ever, such as a
+#: regex that backtracks (see :mod:`.survey`).
 MAX_RENDER_SECONDS = 10.0
 #: Characters of text one render may build in all (strings, results of string methods):
 #: a template that grows strings in a loop stops here instead of exhausting memory.

@@ -164,7 +164,6 @@ class RenderState:
         "out",
         "warnings",
         "iterations",
-        "calls",
         "built",
         "depth",
         "time_limit",
@@ -180,8 +179,6 @@ class RenderState:
         self.out = Writer()
         self.warnings: list[RenderWarning] = []
         self.iterations = 0
-        #: Method calls so far (they check the clock now and then).
-        self.calls = 0
         self.built = 0
         self.depth = 0
         self.time_limit = MAX_RENDER_SECONDS

@@ -76,7 +76,8 @@ _LINEAR_METHODS = frozenset(
     }
 )
 #: ``$input.path``/``json``: linear when the path is written in the template and has no deep
-#: scan (``..``) or filter (``?(...)``), which nest into scans of scans.
+#: scan (``..``) or filter (``?(...)``), which nest into scans of scans, and no union
+#: (``[0,0]``), which selects a node again and again.
 _PATH_METHODS = frozenset({"path", "json"})
 
 
@@ -87,7 +88,8 @@ class TemplateFacts:
 
     def __init__(self, bounded_steps: bool, context_keys: frozenset[str] | None) -> None:
         #: Every step takes time bounded by its data, so the checks between steps (each loop
-        #: pass, every 16 calls) stop a long render in time without a timer.
+        #: pass, call and comparison of collections) stop a long render in time without a
+        #: timer, one step late at most.
         self.bounded_steps = bounded_steps
         #: The ``$context`` keys the template reads; None when it may read any (it prints
         #: ``$context``, calls its methods, passes it on or ``#evaluate``s text).
@@ -185,7 +187,7 @@ def _linear(call: nodes.MethodCall) -> bool:
         return True
     if call.name in _PATH_METHODS and len(call.args) == 1:
         path = _literal_text(call.args[0])
-        return path is not None and ".." not in path and "(" not in path
+        return path is not None and not any(mark in path for mark in ("..", "(", ","))
     return False
 
 

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apigw_cli.errors import ApigwError
+from apigw_cli.vtl.methods import STRING_METHODS
 from apigw_cli.vtl.util import _JS_SPECIAL, Util, _escape_char
 from apigw_cli.vtl.values import java_double_to_string, json_smart_text, parse_json_text, to_json_text
 from tests.helpers import json_request, render
@@ -119,3 +120,13 @@ def test_parse_json_text_is_json_loads(text: str) -> None:
     except (ValueError, RecursionError) as exc:
         found = repr(exc)
     assert found == expected
+
+
+@given(st.text("ab", max_size=10), st.text("ab", max_size=3), st.none() | st.integers(-3, 12))
+def test_last_index_of_is_the_last_match_starting_at_or_before_start(text: str, needle: str, start: int | None) -> None:
+    """Java's String.lastIndexOf, which apigw finds forwards in the reversed text."""
+    limit = len(text) if start is None else start
+    starts = range(len(text) - len(needle) + 1)
+    expected = max((index for index in starts if index <= limit and text.startswith(needle, index)), default=-1)
+    arguments = [needle] if start is None else [needle, start]
+    assert STRING_METHODS["lastIndexOf"](text, *arguments) == expected

@@ -3,6 +3,7 @@ holds (STYLE.md, "The sandbox"). Each escape found later gets its regression tes
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from apigw_cli.samples import request_from_mapping
 from apigw_cli.vtl import limits
 from apigw_cli.vtl.context import Identity
 from apigw_cli.vtl.engine import compile_template
+from apigw_cli.vtl.parser import parse_template
+from apigw_cli.vtl.survey import survey
 from tests.helpers import json_request, render
 
 REACHING_FOR_INTERNALS = [
@@ -207,6 +210,52 @@ def test_only_a_template_with_a_step_that_may_run_for_ever_sets_the_timer(monkey
     assert settings == []
     render("$input.path('$.a').matches('x+')", request)
     assert [args[1] > 0 for args in settings] == [True, False]  # armed, then cleared
+
+
+@pytest.mark.parametrize(
+    ("template", "checks"),
+    [
+        ("#set($d = $input.path('$'))#if($d == '')#end#if($d != $d)#end#if('a' == 'a')#end", 1 + 2 + 1),
+        ("$input.body.hashCode()$input.body.hashCode()$input.body.hashCode()", 3 + 1),
+    ],
+)
+def test_a_template_without_a_timer_checks_the_clock_at_every_costly_step(
+    monkeypatch: pytest.MonkeyPatch, template: str, checks: int
+) -> None:
+    """Review of issue 12: without a timer, every call and comparison of collections (it may
+    print them) checks the clock, as loop passes do, and so does the render's end; a scalar
+    comparison does not. (100 comparisons of a 10 MB list, 15 hashCode()s of a 10 MB
+    body ran 13 s and 12 s past a 0.5 s limit when only every 16th call checked.)"""
+    from apigw_cli.vtl.runtime import RenderState
+
+    assert survey(parse_template(template, "t")).bounded_steps
+    steps: list[None] = []
+    check = RenderState.step
+    monkeypatch.setattr(RenderState, "step", lambda state: steps.append(None) or check(state))
+    render(template, json_request("[[0], [1]]"))
+    assert len(steps) == checks
+
+
+def test_a_render_that_ran_past_its_limit_fails_even_when_it_is_done(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_RENDER_SECONDS", 0.0)
+    with pytest.raises(RenderLimitExceeded, match="took longer than 0 seconds"):
+        render("text without a step")
+
+
+def test_a_union_that_selects_nodes_again_and_again_stops_at_the_collection_limit() -> None:
+    """Review of issue 12: eight unions of nine zeros select one node 9^8 times (10 s and
+    400 MB before)."""
+    nested = "[" * 8 + "1" + "]" * 8
+    with pytest.raises(RenderLimitExceeded, match="selects more than 1,000,000 nodes"):
+        render("$input.json('$" + "[0,0,0,0,0,0,0,0,0]" * 8 + "')", json_request(nested))
+
+
+def test_last_index_of_takes_time_linear_in_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of issue 12: str.rfind took 6 s for this needle in 400,000 characters (and
+    quadratically longer for longer text); the search runs forwards in the reversed text."""
+    monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_RENDER_SECONDS", 2.0)
+    body = json.dumps({"h": "a" * 400_000, "n": "a" * 100_000 + "b" + "a" * 100_000})
+    assert render("$input.path('$.h').lastIndexOf($input.path('$.n'))", json_request(body)) == "-1"
 
 
 def test_the_time_limit_leaves_no_alarm_behind() -> None:

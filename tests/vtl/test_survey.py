@@ -28,6 +28,7 @@ UNBOUNDED = [
     "$input.path('$.a').containsAll($input.path('$.b'))",  # quadratic
     "$input.path('$..a')",  # a deep scan, which a filter can nest
     "$input.json('$.items[?(@.price > 1)]')",
+    "$input.json('$[0,0][0,0].x')",  # a union selects a node again: each one doubles the nodes
     "$input.path($input.params('p'))",  # a path the template does not spell out
     "#set($o = $input.path('$'))#set($o.self = $o)",  # a map holding itself
     "$input.path('$').put('self', $input.path('$'))",
