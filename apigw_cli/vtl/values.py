@@ -208,18 +208,18 @@ _RAW_DECODE = json.JSONDecoder().raw_decode
 
 def parse_json_text(text: str) -> Any:
     """``json.loads(text)``: its value, or its error; ``raw_decode`` alone when the text is
-    one value with nothing around it (the usual body).
+    one value, maybe followed by space (the usual body).
 
     >>> parse_json_text('{"a": [1]}'), parse_json_text(' [2] ')
     ({'a': [1]}, [2])
     """
     try:
         value, end = _RAW_DECODE(text)
-        if end == len(text):
-            return value
     except ValueError:
-        pass  # json.loads raises it again, with its own position (after leading space)
-    return json.loads(text)
+        return json.loads(text)  # its error, positioned as json.loads does (after leading space)
+    if end == len(text) or not text[end:].strip(" \t\n\r"):  # JSON's space after the value
+        return value
+    return json.loads(text)  # its "Extra data" error
 
 
 def to_json_text(value: Any) -> str:
