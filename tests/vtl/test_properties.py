@@ -7,7 +7,7 @@ import json
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from apigw_cli.errors import ApigwError
@@ -109,6 +109,12 @@ JSON_TEXT_PIECES = st.sampled_from(
 
 @settings(max_examples=500)
 @given(JSON_VALUES.map(json.dumps) | st.lists(JSON_TEXT_PIECES, max_size=12).map("".join))
+@example("{}\n")
+@example("[1] \t\r\n")
+@example("[1]\u00a0")
+@example("1 2")
+@example(" {}")
+@example("\ufeff{}")
 def test_parse_json_text_is_json_loads(text: str) -> None:
     """The body's parse skips json.loads's wrappers when it can: same value, same error."""
     try:
