@@ -10,6 +10,7 @@ true on API Gateway). Errors carry the template position of the node that raised
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import monotonic
 from typing import Any, NoReturn
 
 from apigw_cli.errors import RenderLimitExceeded, SandboxViolation, TemplateRenderError
@@ -243,12 +244,21 @@ class ExpressionCompiler:
         """``.name(...)`` on a receiver, its arguments evaluated, in one function: a call is
         most of a template's work (generated code calls it with arguments it evaluated)."""
         name, offset, count = accessor.name, accessor.offset, len(accessor.args)
+        #: The last receiver's type here and how the call runs for it (one tuple: a render in
+        #: another thread sees the pair whole); the usual call site sees one type.
+        cached: tuple[type | None, Any, str] = (None, None, "")
 
         def invoke(state: RenderState, value: Any, args: list[Any]) -> Any:
+            nonlocal cached
             refused = ""
             try:
-                state.step()  # every call: one may take a second on a 10 MB body
-                function, refused = RESOLVED_CALLS.get((type(value), name, count)) or resolve_call(value, name, count)
+                if monotonic() > state.deadline:  # every call: one may take a second on a 10 MB body
+                    raise state.too_slow()
+                kind, function, refused = cached
+                if kind is not type(value):
+                    kind = type(value)
+                    function, refused = RESOLVED_CALLS.get((kind, name, count)) or resolve_call(value, name, count)
+                    cached = (kind, function, refused)
                 result = function(value, *args)
                 if type(result) is str:  # check_value's usual case, in line: a call is most of the work
                     state.built += len(result)

@@ -164,3 +164,10 @@ def test_errors_in_evaluated_text_are_located_at_the_evaluate() -> None:
 
 def test_carriage_returns_are_kept() -> None:
     assert render("a\r\nb #if(true)\r\nc#end") == "a\r\nb c"
+
+
+def test_a_call_site_runs_each_receiver_s_own_method_whatever_came_before() -> None:
+    """A call site keeps how its last receiver's type runs the call: a string after a list
+    has no size() (null), a map after it its own."""
+    template = "#foreach($x in [[1, 2], 'abc', {'a': 1}, 'de', [3]])[$x.size()]#end"
+    assert render(template) == "[2][][1][][1]"
