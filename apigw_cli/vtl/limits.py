@@ -8,6 +8,7 @@ from __future__ import annotations
 import _signal  # type: ignore[import-not-found]
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -54,7 +55,11 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
     caller's own checks between steps still apply.
 
     The handler is installed once and stays (installing one costs more than a small render);
-    an alarm that is not apigw's goes on to the handler it replaced.
+    an alarm that is not apigw's goes on to the handler it replaced. Python runs the handler
+    between two steps of whatever code is running: in the frame that made the alarm, or
+    while it is being cleared, the render is ending and is let be (its own last check of the
+    clock fails it); elsewhere the raise could land in a finalizer, which drops it, so the
+    alarm goes off again shortly until the render ends.
     """
 
     __slots__ = ("deadline", "too_slow", "armed")
@@ -74,7 +79,8 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
             raise self.too_slow()
         if _current_handler(signal.SIGALRM) is not _on_alarm:  # first use, or a host replaced it
             _replaced[0] = signal.signal(signal.SIGALRM, _on_alarm)
-        _active.append(self.too_slow)
+        _late[0] = False  # a late alarm of the last render has been handled by now
+        _active.append((self.too_slow, sys._getframe(1)))
         previous = signal.setitimer(signal.ITIMER_REAL, remaining)
         if previous[0] > 0:  # someone else's timer was running: give it back, do without
             signal.setitimer(signal.ITIMER_REAL, *previous)
@@ -84,7 +90,8 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
 
     def __exit__(self, *exc_info: object) -> None:
         if self.armed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            if signal.setitimer(signal.ITIMER_REAL, 0)[0] == 0:  # it went off: its handler may be still to run
+                _late[0] = True
             _active.pop()
 
 
@@ -94,15 +101,28 @@ _HAS_TIMER = hasattr(signal, "setitimer")
 #: for a Python handler: 2 us, more than a small template's render (``_signal`` is the C
 #: module ``signal`` wraps).
 _current_handler: Callable[[int], Any] = _signal.getsignal
-#: The armed alarm's exception maker (at most one: a nested alarm finds it armed).
-_active: list[Callable[[], Exception]] = []
+#: The armed alarm's exception maker and the frame that armed it (at most one: a nested
+#: alarm finds it armed).
+_active: list[tuple[Callable[[], Exception], FrameType]] = []
+#: Whether apigw's last alarm went off as its render ended (its handler runs after).
+_late = [False]
 #: The SIGALRM handler apigw's replaced.
 _replaced: list[Any] = [signal.SIG_DFL]
+#: How soon an alarm whose raise may have been dropped goes off again.
+_AGAIN_SECONDS = 0.05
+_CLEARING = deadline_alarm.__exit__.__code__
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
     if _active:
-        raise _active[-1]()
+        too_slow, owner = _active[-1]
+        if frame is owner or (frame is not None and frame.f_code is _CLEARING):
+            return  # the render is ending
+        signal.setitimer(signal.ITIMER_REAL, _AGAIN_SECONDS)  # cleared when the render ends
+        raise too_slow()
+    if _late[0]:
+        _late[0] = False
+        return
     previous = _replaced[0]
     if callable(previous):
         previous(signum, frame)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -260,6 +261,46 @@ def test_last_index_of_takes_time_linear_in_the_text(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_RENDER_SECONDS", 2.0)
     body = json.dumps({"h": "a" * 400_000, "n": "a" * 100_000 + "b" + "a" * 100_000})
     assert render("$input.path('$.h').lastIndexOf($input.path('$.n'))", json_request(body)) == "-1"
+
+
+def test_an_alarm_raised_where_it_may_be_dropped_goes_off_again() -> None:
+    """Raised inside a finalizer (a generator closed as it is freed), the alarm's error is
+    dropped and the long step went on (a flaky run of the JSONPath scan above): it goes off
+    again shortly, until the render ends. In the frame that set it the render is ending."""
+    import signal
+    import sys
+    import time
+
+    def elsewhere() -> FrameType:
+        return sys._getframe()
+
+    with limits.deadline_alarm(time.monotonic() + 10, lambda: limits.LimitReached("too slow")):
+        with pytest.raises(limits.LimitReached):
+            limits._on_alarm(signal.SIGALRM, elsewhere())
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.05
+        assert limits._on_alarm(signal.SIGALRM, sys._getframe()) is None
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_an_alarm_that_goes_off_as_its_render_ends_is_let_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The handler of an alarm that went off just as the render ended runs after the render:
+    handing it to the replaced default action ended the process ("Alarm clock", seen once
+    at the end of an apigw invoke). A later alarm of the host's still goes to the host."""
+    import signal
+    import time
+
+    render("$input.body.matches('.*')")  # apigw's handler installed
+    forwarded: list[int] = []
+    monkeypatch.setattr(limits, "_replaced", [lambda signum, frame: forwarded.append(signum)])
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    try:
+        with limits.deadline_alarm(time.monotonic() + 0.01, lambda: limits.LimitReached("too slow")):
+            time.sleep(0.05)  # it goes off, held back by the mask until the render has ended
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+    assert forwarded == []
+    signal.raise_signal(signal.SIGALRM)
+    assert forwarded == [signal.SIGALRM]
 
 
 def test_the_time_limit_leaves_no_alarm_behind() -> None:
