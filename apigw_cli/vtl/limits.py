@@ -56,10 +56,12 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
 
     The handler is installed once and stays (installing one costs more than a small render);
     an alarm that is not apigw's goes on to the handler it replaced. Python runs the handler
-    between two steps of whatever code is running: in the frame that made the alarm, or
-    while it is being cleared, the render is ending and is let be (its own last check of the
-    clock fails it); elsewhere the raise could land in a finalizer, which drops it, so the
-    alarm goes off again shortly until the render ends.
+    between two steps of whatever code is running. A raise could land in a finalizer, which
+    drops it, so the alarm goes off again shortly until it is cleared; while it is being set
+    it only goes off again, while it is cleared it is let be (the caller's last check of the
+    clock fails a render past its limit); one whose caller has ended without clearing it (an
+    interruption at the wrong step) is dropped; one that went off as it was cleared, its
+    handler still to run, is let go once.
     """
 
     __slots__ = ("deadline", "too_slow", "armed")
@@ -80,6 +82,7 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
         if _current_handler(signal.SIGALRM) is not _on_alarm:  # first use, or a host replaced it
             _replaced[0] = signal.signal(signal.SIGALRM, _on_alarm)
         _late[0] = False  # a late alarm of the last render has been handled by now
+        _handled[0] = False
         _active.append((self.too_slow, sys._getframe(1)))
         previous = signal.setitimer(signal.ITIMER_REAL, remaining)
         if previous[0] > 0:  # someone else's timer was running: give it back, do without
@@ -90,7 +93,7 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
 
     def __exit__(self, *exc_info: object) -> None:
         if self.armed:
-            if signal.setitimer(signal.ITIMER_REAL, 0)[0] == 0:  # it went off: its handler may be still to run
+            if signal.setitimer(signal.ITIMER_REAL, 0)[0] == 0 and not _handled[0]:  # its handler comes after
                 _late[0] = True
             _active.pop()
 
@@ -104,22 +107,33 @@ _current_handler: Callable[[int], Any] = _signal.getsignal
 #: The armed alarm's exception maker and the frame that armed it (at most one: a nested
 #: alarm finds it armed).
 _active: list[tuple[Callable[[], Exception], FrameType]] = []
-#: Whether apigw's last alarm went off as its render ended (its handler runs after).
+#: Whether the handler has run since apigw's timer was last set, and whether apigw's last
+#: alarm went off as it was cleared with its handler still to run.
+_handled = [False]
 _late = [False]
 #: The SIGALRM handler apigw's replaced.
 _replaced: list[Any] = [signal.SIG_DFL]
 #: How soon an alarm whose raise may have been dropped goes off again.
 _AGAIN_SECONDS = 0.05
+_SETTING = deadline_alarm.__enter__.__code__
 _CLEARING = deadline_alarm.__exit__.__code__
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
     if _active:
         too_slow, owner = _active[-1]
-        if frame is owner or (frame is not None and frame.f_code is _CLEARING):
-            return  # the render is ending
-        signal.setitimer(signal.ITIMER_REAL, _AGAIN_SECONDS)  # cleared when the render ends
-        raise too_slow()
+        _handled[0] = True
+        code = frame.f_code if frame is not None else None
+        if code is _CLEARING:
+            return
+        if not _within(owner, frame):
+            _active.clear()
+            return
+        signal.setitimer(signal.ITIMER_REAL, _AGAIN_SECONDS)
+        _handled[0] = False
+        if code is not _SETTING:
+            raise too_slow()
+        return
     if _late[0]:
         _late[0] = False
         return
@@ -129,3 +143,12 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     elif previous == signal.SIG_DFL:  # someone else's alarm, with the default action: end, as it would
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGALRM)
+
+
+def _within(owner: FrameType, frame: FrameType | None) -> bool:
+    """Whether ``frame`` is ``owner`` or runs inside it: the alarm's caller has not ended."""
+    while frame is not None:
+        if frame is owner:
+            return True
+        frame = frame.f_back
+    return False

@@ -93,6 +93,14 @@ def test_no_match_and_no_default_selects_nothing() -> None:
     assert select_integration_response([response("5\\d{2}", 500)], "200").response is None
 
 
+def test_a_selection_pattern_that_backtracks_stops_at_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of issue 12: the match runs in the frame that set the alarm, once taken for a
+    render's end (the alarm let be): 16 s past a 0.5 s limit."""
+    monkeypatch.setattr("apigw_cli.definitions.select.MAX_RENDER_SECONDS", 0.5)
+    with pytest.raises(SelectionError, match="took longer than 0.5 seconds"):
+        select_integration_response([response("(a|aa)+", 400)], "a" * 60 + "b")
+
+
 def test_a_pattern_java_rejects_is_an_error() -> None:
     with pytest.raises(SelectionError, match="not a valid regular expression"):
         select_integration_response([response("(unclosed", 400)], "x")

@@ -3,9 +3,12 @@ holds (STYLE.md, "The sandbox"). Each escape found later gets its regression tes
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
+import sys
+import time
 from pathlib import Path
-from types import FrameType
 
 import pytest
 
@@ -201,7 +204,6 @@ def test_time_limit_stops_arguments_passed_by_name_multiplying(monkeypatch: pyte
 def test_only_a_template_with_a_step_that_may_run_for_ever_sets_the_timer(monkeypatch: pytest.MonkeyPatch) -> None:
     """A template whose every step is linear in its data (vtl/survey.py) is stopped in time
     by the checks between steps; setting and clearing a timer would cost more than its render."""
-    import signal
 
     settings: list[tuple[float, ...]] = []
     real = signal.setitimer
@@ -227,7 +229,6 @@ def test_a_template_without_a_timer_checks_the_clock_at_every_costly_step(
     print them) checks the clock, as loop passes do, and so does the render's end; a scalar
     comparison does not. (100 comparisons of a 10 MB list, 15 hashCode()s of a 10 MB
     body ran 13 s and 12 s past a 0.5 s limit when only every 16th call checked.)"""
-    import time
 
     from apigw_cli.vtl.runtime import RenderState
 
@@ -266,19 +267,59 @@ def test_last_index_of_takes_time_linear_in_the_text(monkeypatch: pytest.MonkeyP
 def test_an_alarm_raised_where_it_may_be_dropped_goes_off_again() -> None:
     """Raised inside a finalizer (a generator closed as it is freed), the alarm's error is
     dropped and the long step went on (a flaky run of the JSONPath scan above): it goes off
-    again shortly, until the render ends. In the frame that set it the render is ending."""
-    import signal
-    import sys
-    import time
+    again shortly, until it is cleared."""
 
-    def elsewhere() -> FrameType:
-        return sys._getframe()
+    def inside_the_render() -> None:
+        limits._on_alarm(signal.SIGALRM, sys._getframe())
 
     with limits.deadline_alarm(time.monotonic() + 10, lambda: limits.LimitReached("too slow")):
         with pytest.raises(limits.LimitReached):
-            limits._on_alarm(signal.SIGALRM, elsewhere())
+            inside_the_render()
         assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.05
-        assert limits._on_alarm(signal.SIGALRM, sys._getframe()) is None
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_an_alarm_whose_caller_ended_without_clearing_it_is_dropped() -> None:
+    """Review of issue 12: interrupted while it was being set, an alarm stayed marked armed,
+    no later render set one, and going off again it raised in the host's code every 50 ms."""
+
+    def interrupted_while_setting() -> None:
+        limits.deadline_alarm(time.monotonic() + 10, lambda: limits.LimitReached("too slow")).__enter__()
+
+    interrupted_while_setting()
+    try:
+        assert limits._on_alarm(signal.SIGALRM, sys._getframe()) is None  # the host's code: no raise
+        assert not limits._active
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    assert render("$input.body.matches('.*')") == "true"
+
+
+def test_after_an_alarm_whose_handler_ran_the_host_s_next_alarm_reaches_the_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Review of issue 12: an alarm that went off and was handled during its render was
+    still taken for one whose handler was to come, and the host's next alarm was dropped."""
+    render("$input.body.matches('.*')")  # apigw's handler installed
+    forwarded: list[int] = []
+    monkeypatch.setattr(limits, "_replaced", [lambda signum, frame: forwarded.append(signum)])
+    with (
+        pytest.raises(limits.LimitReached),
+        limits.deadline_alarm(time.monotonic() + 0.01, lambda: limits.LimitReached("too slow")),
+    ):
+        time.sleep(0.05)
+    signal.raise_signal(signal.SIGALRM)
+    assert forwarded == [signal.SIGALRM]
+
+
+def test_a_limit_shorter_than_setting_the_alarm_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of issue 12: with a 20 us limit the alarm went off while it was being set."""
+    monkeypatch.setattr("apigw_cli.vtl.runtime.MAX_RENDER_SECONDS", 2e-5)
+    for _ in range(30):
+        with contextlib.suppress(RenderLimitExceeded):
+            render("$input.body.matches('.*')")
+    time.sleep(0.12)  # an alarm left behind goes off here
+    assert not limits._active
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
@@ -286,8 +327,6 @@ def test_an_alarm_that_goes_off_as_its_render_ends_is_let_go(monkeypatch: pytest
     """The handler of an alarm that went off just as the render ended runs after the render:
     handing it to the replaced default action ended the process ("Alarm clock", seen once
     at the end of an apigw invoke). A later alarm of the host's still goes to the host."""
-    import signal
-    import time
 
     render("$input.body.matches('.*')")  # apigw's handler installed
     forwarded: list[int] = []
@@ -304,7 +343,6 @@ def test_an_alarm_that_goes_off_as_its_render_ends_is_let_go(monkeypatch: pytest
 
 
 def test_the_time_limit_leaves_no_alarm_behind() -> None:
-    import signal
 
     render("$input.body.matches('.*')")  # a regex: the timer is set (see above)
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
@@ -372,7 +410,6 @@ def test_a_program_started_with_exec_after_a_render_gets_no_alarm() -> None:
     """Interval timers survive exec with SIGALRM's default action back: an alarm left after
     a render would kill the new program (review of issue 12: a shared ticker did)."""
     import subprocess
-    import sys
 
     probe = (
         "import os, sys\n"
