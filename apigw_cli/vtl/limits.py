@@ -56,8 +56,9 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
 
     The handler is installed once and stays (installing one costs more than a small render);
     an alarm that is not apigw's goes on to the handler it replaced. Python runs the handler
-    between two steps of whatever code is running. A raise could land in a finalizer, which
-    drops it, so the alarm goes off again shortly until it is cleared; while it is being set
+    between two steps of whatever code is running. A raise could land in a finalizer or a
+    garbage collector's callback, which drops it (and, while the alarm is set, does not report
+    it on stderr), so the alarm goes off again shortly until it is cleared; while it is being set
     it only goes off again, while it is cleared it is let be (the caller's last check of the
     clock fails a render past its limit); one whose caller has ended without clearing it (an
     interruption at the wrong step) is dropped; one that went off as it was cleared, its
@@ -90,12 +91,18 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
             _active.pop()
             return
         self.armed = True
+        if sys.unraisablehook is not _unraisable_hook:  # still ours after an interrupted alarm
+            _host_hook[0] = sys.unraisablehook
+            sys.unraisablehook = _unraisable_hook
 
     def __exit__(self, *exc_info: object) -> None:
         if self.armed:
             if signal.setitimer(signal.ITIMER_REAL, 0)[0] == 0 and not _handled[0]:  # its handler comes after
                 _late[0] = True
             _active.pop()
+            if sys.unraisablehook is _unraisable_hook:
+                sys.unraisablehook = _host_hook[0]
+            _raised[0] = None  # its traceback holds the render's frames
 
 
 _MAIN_THREAD = threading.main_thread().ident
@@ -115,6 +122,9 @@ _late = [False]
 _replaced: list[Any] = [signal.SIG_DFL]
 #: How soon an alarm whose raise may have been dropped goes off again.
 _AGAIN_SECONDS = 0.05
+#: The alarm's last error, and the ``sys.unraisablehook`` in place before the alarm was set.
+_raised: list[BaseException | None] = [None]
+_host_hook: list[Callable[[Any], object]] = [sys.unraisablehook]
 _SETTING = deadline_alarm.__enter__.__code__
 _CLEARING = deadline_alarm.__exit__.__code__
 
@@ -132,7 +142,8 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
         signal.setitimer(signal.ITIMER_REAL, _AGAIN_SECONDS)
         _handled[0] = False
         if code is not _SETTING:
-            raise too_slow()
+            _raised[0] = error = too_slow()
+            raise error
         return
     if _late[0]:
         _late[0] = False
@@ -143,6 +154,14 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     elif previous == signal.SIG_DFL:  # someone else's alarm, with the default action: end, as it would
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGALRM)
+
+
+def _unraisable_hook(unraisable: Any) -> None:
+    """Python drops an error raised in a finalizer or a garbage collector's callback and
+    reports it here; the alarm's goes off again, so its report would be noise on stderr."""
+    if unraisable.exc_value is not None and unraisable.exc_value is _raised[0]:
+        return
+    _host_hook[0](unraisable)
 
 
 def _within(owner: FrameType, frame: FrameType | None) -> bool:

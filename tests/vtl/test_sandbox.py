@@ -4,11 +4,13 @@ holds (STYLE.md, "The sandbox"). Each escape found later gets its regression tes
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -277,6 +279,29 @@ def test_an_alarm_raised_where_it_may_be_dropped_goes_off_again() -> None:
             inside_the_render()
         assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.05
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_an_alarm_dropped_in_a_collectors_callback_is_not_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSONPath scan above failed a full test run: its alarm went off inside a garbage
+    collector's callback, which dropped the error and reported it as "Exception ignored".
+    The alarm goes off again; its dropped error is not reported, anything else still is."""
+    reports: list[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", reports.append)
+
+    def alarm_then_fail(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            limits._on_alarm(signal.SIGALRM, sys._getframe())
+        raise ValueError("the host's own error")
+
+    gc.callbacks.append(alarm_then_fail)
+    try:
+        with limits.deadline_alarm(time.monotonic() + 10, lambda: limits.LimitReached("too slow")):
+            gc.collect()
+            assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.05
+    finally:
+        gc.callbacks.remove(alarm_then_fail)
+    assert [type(report.exc_value) for report in reports] == [ValueError]  # the "stop" phase's
+    assert sys.unraisablehook == reports.append
 
 
 def test_an_alarm_whose_caller_ended_without_clearing_it_is_dropped() -> None:
