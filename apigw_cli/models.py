@@ -26,6 +26,17 @@ def last_values(values: MultiValues) -> dict[str, str]:
     return {name: items[-1] for name, items in values.items() if items} if values else {}
 
 
+def routed_path(path: str) -> str:
+    """The path as API Gateway routes it and a proxy event's ``path`` gives it: the slashes
+    between the stage and the path collapse to one, while ``$context.path`` keeps them as
+    sent (recorded: ``/stage//hardcoded`` routed to ``/hardcoded``).
+
+    >>> routed_path("//hardcoded"), routed_path("/a//b"), routed_path("")
+    ('/hardcoded', '/a//b', '/')
+    """
+    return "/" + path.lstrip("/")
+
+
 @dataclass
 class Request:
     """What the client sent to the gateway (the method request)."""
@@ -53,6 +64,10 @@ class Request:
 
     def header(self, name: str) -> str | None:
         return header_value(self.headers, name)
+
+    @property
+    def routed_path(self) -> str:
+        return routed_path(self.path)
 
 
 @dataclass

@@ -31,7 +31,7 @@ def invoke_route(
 ) -> InvokeResult:
     """Route ``request`` (its method and path) to one of ``api``'s methods as API Gateway does,
     then simulate the call through that method's integration. No route: AWS's 403."""
-    match = api.route(request.method, request.path)
+    match = api.route(request.method, request.routed_path)
     method = match.method
     if method is None:
         what = "no resource matches the path" if match.resource is None else f"{match.resource} has no {request.method}"

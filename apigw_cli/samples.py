@@ -16,7 +16,7 @@ from typing import Any
 
 from apigw_cli.documents import kind_of, load_document, unknown_keys
 from apigw_cli.errors import InputError, UsageError
-from apigw_cli.models import MultiValues, Request, Response, header_problem
+from apigw_cli.models import MultiValues, Request, Response, header_problem, routed_path
 from apigw_cli.vtl.context import OVERRIDE_KEYS
 
 REQUEST_KEYS = frozenset(
@@ -204,7 +204,7 @@ def request_from_mapping(data: Any, source: str) -> Request:
     return Request(
         method=fields.text("method", "GET").upper(),
         path=path,
-        resource=fields.text("resource", path),
+        resource=fields.text("resource", routed_path(path)),
         headers=fields.multi("headers", "multiValueHeaders", fold_case=True),
         query=fields.multi("query", "multiValueQuery", fold_case=False),
         path_parameters=fields.strings("pathParameters"),
@@ -288,8 +288,8 @@ def apply_flags(request: Request, flags: RequestFlags) -> Request:
     if flags.method:
         request.method = flags.method.upper()
     if flags.path:
-        if flags.resource is None and request.resource == request.path:
-            request.resource = flags.path
+        if flags.resource is None and request.resource == request.routed_path:
+            request.resource = routed_path(flags.path)
         request.path = flags.path
     if flags.resource:
         request.resource = flags.resource

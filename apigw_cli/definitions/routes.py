@@ -139,7 +139,7 @@ def route_template(
         request = replace(request, resource=path)
     else:
         request = api.routed(request, http_method, target.strip(), stage)
-        match = api.route(request.method, request.path)
+        match = api.route(request.method, request.routed_path)
         if match.method is None:
             known = ", ".join(item.route for item in api.methods) or "none"
             raise UsageError(f"route {route!r}: no method of {api.name} answers it (its routes: {known})")

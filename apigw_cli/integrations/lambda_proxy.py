@@ -96,7 +96,7 @@ def proxy_event_v1(request: Request, context: dict[str, Any], headers: MultiValu
     body, encoded = _event_body(request, binary)
     return {
         "resource": request.resource,
-        "path": request.path,
+        "path": request.routed_path,
         "httpMethod": request.method,
         "headers": last_values(headers) or None,
         "multiValueHeaders": {name: list(values) for name, values in headers.items()} or None,

@@ -102,16 +102,30 @@ def test_no_route_is_awss_403_with_its_headers() -> None:
     ]
 
 
+def answering(route: str, template: str) -> Api:
+    """An API of one MOCK route whose integration response renders ``template``."""
+    api = api_of(route)
+    integration = api.methods[0].integration
+    assert integration is not None
+    templates = integration.responses[0].templates
+    templates["application/json"] = templates["application/json"].__class__(template, "t")
+    return api
+
+
 def test_the_route_fills_the_request_as_the_template_sees_it() -> None:
-    api = api_of("GET /pets/{petId}")
     template = '$context.resourcePath $input.params("petId") $context.httpMethod $input.params("q")'
-    method = api.methods[0]
-    assert method.integration is not None
-    method.integration.responses[0].templates["application/json"] = (
-        method.integration.responses[0].templates["application/json"].__class__(template, "t")
-    )
+    api = answering("GET /pets/{petId}", template)
     status, body, _ = invoke(api, "GET", "/pets/42?q=a&q=b")
     assert (status, body) == (200, "/pets/{petId} 42 GET b")
+
+
+def test_slashes_after_the_stage_route_as_one_and_stay_in_context_path() -> None:
+    """AWS routes /prod//pets as /prod/pets; $context.path keeps what was sent (recorded:
+    /stage//hardcoded reached the /hardcoded resource with requestContext.path
+    /stage//hardcoded)."""
+    api = answering("GET /pets", "$context.resourcePath $context.path")
+    assert invoke(api, "GET", "//pets")[:2] == (200, "/pets /test//pets")
+    assert invoke(api, "GET", "///pets")[:2] == (200, "/pets /test///pets")
 
 
 def test_a_method_without_integration_is_a_500(tmp_path: Path) -> None:

@@ -71,6 +71,18 @@ def test_the_v1_event_has_awss_shape(simulate: Simulate, echo: str) -> None:
     assert set(context["identity"]) >= {"sourceIp", "userAgent", "cognitoIdentityId", "userArn"}
 
 
+def test_slashes_after_the_stage_collapse_in_the_events_path_only(simulate: Simulate, echo: str) -> None:
+    """Recorded (LocalStack's test_lambda_aws_proxy_integration, called as /stage//hardcoded):
+    the event's path and resource are /hardcoded, requestContext.path keeps the slashes sent."""
+    request = {"method": "GET", "path": "//hardcoded", "stage": "stage"}
+    event = json.loads(simulate(PROXY, request, handler=echo).response.body)
+    assert (event["path"], event["resource"]) == ("/hardcoded", "/hardcoded")
+    assert (event["requestContext"]["path"], event["requestContext"]["resourcePath"]) == (
+        "/stage//hardcoded",
+        "/hardcoded",
+    )
+
+
 def test_a_binary_body_arrives_base64_encoded(simulate: Simulate, echo: str) -> None:
     raw = bytes(range(256))
     request = {
