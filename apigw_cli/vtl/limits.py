@@ -73,15 +73,24 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
         self.armed = False
 
     def __enter__(self) -> None:
-        # No SIGALRM on Windows; signals reach the main thread only; a nested alarm finds the
-        # outer one armed.
-        if not _HAS_TIMER or threading.get_ident() != _MAIN_THREAD or _active:
+        # No SIGALRM on Windows; signals reach the main thread only.
+        if not _HAS_TIMER or threading.get_ident() != _MAIN_THREAD:
             return
+        if _active:
+            if _place(_active[-1][1], sys._getframe(1)) != _ENDED:
+                return  # nested: the outer alarm is armed
+            # Left by an alarm interrupted as it was set (Ctrl-C): it would keep every later
+            # render from setting one.
+            _active.clear()
+            signal.setitimer(signal.ITIMER_REAL, 0)
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise self.too_slow()
         if _current_handler(signal.SIGALRM) is not _on_alarm:  # first use, or a host replaced it
             _replaced[0] = signal.signal(signal.SIGALRM, _on_alarm)
+        if _host_hook[0] is None:  # first use; see _unraisable_hook
+            _host_hook[0] = sys.unraisablehook
+            sys.unraisablehook = _unraisable_hook
         _late[0] = False  # a late alarm of the last render has been handled by now
         _handled[0] = False
         _active.append((self.too_slow, sys._getframe(1)))
@@ -91,17 +100,17 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
             _active.pop()
             return
         self.armed = True
-        if sys.unraisablehook is not _unraisable_hook:  # still ours after an interrupted alarm
-            _host_hook[0] = sys.unraisablehook
-            sys.unraisablehook = _unraisable_hook
 
     def __exit__(self, *exc_info: object) -> None:
-        if self.armed:
+        if not self.armed:
+            return
+        try:
             if signal.setitimer(signal.ITIMER_REAL, 0)[0] == 0 and not _handled[0]:  # its handler comes after
                 _late[0] = True
-            _active.pop()
-            if sys.unraisablehook is _unraisable_hook:
-                sys.unraisablehook = _host_hook[0]
+        finally:
+            # No call below: a Ctrl-C is raised after a call returns, and could leave the
+            # alarm marked armed or the render's frames held.
+            del _active[-1]
             _raised[0] = None  # its traceback holds the render's frames
 
 
@@ -120,12 +129,13 @@ _handled = [False]
 _late = [False]
 #: The SIGALRM handler apigw's replaced.
 _replaced: list[Any] = [signal.SIG_DFL]
-#: How soon an alarm whose raise may have been dropped goes off again.
+#: How soon an alarm whose raise may have been dropped goes off again, and one that went off
+#: where its error would be lost.
 _AGAIN_SECONDS = 0.05
-#: The alarm's last error, and the ``sys.unraisablehook`` in place before the alarm was set.
+_SOON_SECONDS = 0.001
+#: The alarm's last error, and the ``sys.unraisablehook`` apigw's replaced (``None`` before).
 _raised: list[BaseException | None] = [None]
-_host_hook: list[Callable[[Any], object]] = [sys.unraisablehook]
-_SETTING = deadline_alarm.__enter__.__code__
+_host_hook: list[Callable[[Any], object] | None] = [None]
 _CLEARING = deadline_alarm.__exit__.__code__
 
 
@@ -136,12 +146,13 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
         code = frame.f_code if frame is not None else None
         if code is _CLEARING:
             return
-        if not _within(owner, frame):
+        place = _place(owner, frame)
+        if place == _ENDED:
             _active.clear()
             return
-        signal.setitimer(signal.ITIMER_REAL, _AGAIN_SECONDS)
+        signal.setitimer(signal.ITIMER_REAL, _AGAIN_SECONDS if place == _IN_RENDER else _SOON_SECONDS)
         _handled[0] = False
-        if code is not _SETTING:
+        if place == _IN_RENDER:
             _raised[0] = error = too_slow()
             raise error
         return
@@ -158,16 +169,30 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 
 def _unraisable_hook(unraisable: Any) -> None:
     """Python drops an error raised in a finalizer or a garbage collector's callback and
-    reports it here; the alarm's goes off again, so its report would be noise on stderr."""
+    reports it here; the alarm's goes off again, so its report would be noise on stderr.
+    Installed with the first alarm and kept, like the handler: a host's hook that wraps it
+    later gets every report once, one that replaces it gets the alarm's too."""
     if unraisable.exc_value is not None and unraisable.exc_value is _raised[0]:
         return
-    _host_hook[0](unraisable)
+    host = _host_hook[0]
+    if host is not None:
+        host(unraisable)
 
 
-def _within(owner: FrameType, frame: FrameType | None) -> bool:
-    """Whether ``frame`` is ``owner`` or runs inside it: the alarm's caller has not ended."""
+_ENDED, _IN_RENDER, _NOT_HERE = "ended", "in the render", "not here"
+#: Code where the alarm's error would be lost: setting the alarm, reporting a dropped error
+#: (and any finalizer, ``__del__``).
+_NOT_HERE_CODE = (deadline_alarm.__enter__.__code__, _unraisable_hook.__code__)
+
+
+def _place(owner: FrameType, frame: FrameType | None) -> str:
+    """Where the alarm went off: after its caller ``owner`` ended without clearing it, inside
+    the render, or inside it where its error would be lost."""
+    place = _IN_RENDER
     while frame is not None:
         if frame is owner:
-            return True
+            return place
+        if frame.f_code in _NOT_HERE_CODE or frame.f_code.co_name == "__del__":
+            place = _NOT_HERE
         frame = frame.f_back
-    return False
+    return _ENDED
