@@ -240,10 +240,23 @@ def request_from_event(data: Any, source: str) -> Request:
         "body": fields.data.get("body"),
         "isBase64Encoded": fields.data.get("isBase64Encoded"),
     }
+    sent = _path_as_sent(request_context, event["path"])
+    if sent is not None:
+        event["path"] = sent
     request = request_from_mapping({key: value for key, value in event.items() if value is not None}, source)
     # The request's own fields carry these, so flags such as -X and --stage can change them.
     request.context = {key: value for key, value in request_context.items() if key not in _EVENT_DERIVED}
     return request
+
+
+def _path_as_sent(request_context: Mapping[str, Any], path: Any) -> str | None:
+    """The path the client sent, slashes after the stage included, when the event's
+    ``requestContext.path`` (``/stage//pets``) keeps what its ``path`` (``/pets``) collapsed."""
+    stage, full = request_context.get("stage"), request_context.get("path")
+    if not (isinstance(stage, str) and isinstance(full, str) and isinstance(path, str)):
+        return None
+    sent = full.removeprefix(f"/{stage}")
+    return sent if sent != full and sent != path and routed_path(sent) == path else None
 
 
 def response_from_mapping(data: Any, source: str) -> Response:
@@ -288,7 +301,7 @@ def apply_flags(request: Request, flags: RequestFlags) -> Request:
     if flags.method:
         request.method = flags.method.upper()
     if flags.path:
-        if flags.resource is None and request.resource == request.routed_path:
+        if flags.resource is None and request.resource in (request.path, request.routed_path):
             request.resource = routed_path(flags.path)
         request.path = flags.path
     if flags.resource:

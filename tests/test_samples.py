@@ -165,6 +165,22 @@ def test_a_lambda_proxy_event_is_a_request_file(tmp_path: Path) -> None:
     assert request.header("user-agent") == "Custom User Agent String"
 
 
+def test_an_event_keeps_the_slashes_the_client_sent_after_the_stage(tmp_path: Path) -> None:
+    """AWS collapses them in the event's path and keeps them in requestContext.path (recorded
+    for /stage//hardcoded): read back, the request is the one sent."""
+    context = {**SAM_EVENT["requestContext"], "path": "/prod//path/to/resource"}
+    request = read_request_file(write(tmp_path, "event.json", json.dumps({**SAM_EVENT, "requestContext": context})))
+    assert (request.path, request.routed_path, request.resource) == (
+        "//path/to/resource",
+        "/path/to/resource",
+        "/{proxy+}",
+    )
+    other = {**SAM_EVENT["requestContext"], "path": "/prod/elsewhere"}  # not the same path: the event's
+    assert read_request_file(write(tmp_path, "e2.json", json.dumps({**SAM_EVENT, "requestContext": other}))).path == (
+        "/path/to/resource"
+    )
+
+
 def test_event_reading_can_be_forced(tmp_path: Path) -> None:
     event = {key: value for key, value in SAM_EVENT.items() if key != "requestContext"}
     path = write(tmp_path, "event.json", json.dumps(event))
@@ -211,6 +227,13 @@ def test_flags_override_the_request_file() -> None:
     assert request.query == {"q": ["x"], "r": ["y"]}
     assert (request.path_parameters, request.stage_variables) == ({"id": "7"}, {"s": "v"})
     assert request.context == {"identity": {"sourceIp": "198.51.100.1"}}
+
+
+@pytest.mark.parametrize("resource", ["//a", "/a"])
+def test_a_resource_spelled_as_the_path_follows_the_path_flag(resource: str) -> None:
+    request = request_from_mapping({"path": "//a", "resource": resource}, "r")
+    apply_flags(request, RequestFlags(path="//b"))
+    assert (request.path, request.resource) == ("//b", "/b")
 
 
 def test_documents_nested_too_deeply_are_refused(tmp_path: Path) -> None:
