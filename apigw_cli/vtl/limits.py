@@ -80,20 +80,24 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
             if _place(_active[-1][1], sys._getframe(1)) != _ENDED:
                 return  # nested: the outer alarm is armed
             # Left by an alarm interrupted as it was set (Ctrl-C): it would keep every later
-            # render from setting one.
+            # render from setting one. Its timer goes too, a host's timer stays.
             _active.clear()
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            left = signal.getitimer(signal.ITIMER_REAL)[0]
+            if left > 0 and abs(time.monotonic() + left - _due[0]) < 0.01:
+                signal.setitimer(signal.ITIMER_REAL, 0)
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise self.too_slow()
         if _current_handler(signal.SIGALRM) is not _on_alarm:  # first use, or a host replaced it
             _replaced[0] = signal.signal(signal.SIGALRM, _on_alarm)
-        if _host_hook[0] is None:  # first use; see _unraisable_hook
+        if _host_hook[0] is None or sys.unraisablehook is sys.__unraisablehook__:  # see _unraisable_hook
             _host_hook[0] = sys.unraisablehook
             sys.unraisablehook = _unraisable_hook
         _late[0] = False  # a late alarm of the last render has been handled by now
         _handled[0] = False
+        _deferred[0] = 0
         _active.append((self.too_slow, sys._getframe(1)))
+        _due[0] = self.deadline
         previous = signal.setitimer(signal.ITIMER_REAL, remaining)
         if previous[0] > 0:  # someone else's timer was running: give it back, do without
             signal.setitimer(signal.ITIMER_REAL, *previous)
@@ -130,9 +134,14 @@ _late = [False]
 #: The SIGALRM handler apigw's replaced.
 _replaced: list[Any] = [signal.SIG_DFL]
 #: How soon an alarm whose raise may have been dropped goes off again, and one that went off
-#: where its error would be lost.
+#: where its error would be lost; how many times in a row it waits for a better place (a
+#: host's finalizer or report hook that runs long is cut short after that).
 _AGAIN_SECONDS = 0.05
 _SOON_SECONDS = 0.001
+_MAX_DEFERRED = 20
+_deferred = [0]
+#: When apigw's timer is due (``time.monotonic()``).
+_due = [0.0]
 #: The alarm's last error, and the ``sys.unraisablehook`` apigw's replaced (``None`` before).
 _raised: list[BaseException | None] = [None]
 _host_hook: list[Callable[[Any], object] | None] = [None]
@@ -150,12 +159,15 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
         if place == _ENDED:
             _active.clear()
             return
-        signal.setitimer(signal.ITIMER_REAL, _AGAIN_SECONDS if place == _IN_RENDER else _SOON_SECONDS)
         _handled[0] = False
-        if place == _IN_RENDER:
-            _raised[0] = error = too_slow()
-            raise error
-        return
+        if place == _SETTING or (place == _LOST and _deferred[0] < _MAX_DEFERRED):
+            _deferred[0] += 1
+            _set_timer(_SOON_SECONDS)
+            return
+        _deferred[0] = 0
+        _set_timer(_AGAIN_SECONDS)
+        _raised[0] = error = too_slow()
+        raise error
     if _late[0]:
         _late[0] = False
         return
@@ -171,7 +183,8 @@ def _unraisable_hook(unraisable: Any) -> None:
     """Python drops an error raised in a finalizer or a garbage collector's callback and
     reports it here; the alarm's goes off again, so its report would be noise on stderr.
     Installed with the first alarm and kept, like the handler: a host's hook that wraps it
-    later gets every report once, one that replaces it gets the alarm's too."""
+    later gets every report once, one that replaces it gets the alarm's too (until it puts
+    the default back)."""
     if unraisable.exc_value is not None and unraisable.exc_value is _raised[0]:
         return
     host = _host_hook[0]
@@ -179,20 +192,28 @@ def _unraisable_hook(unraisable: Any) -> None:
         host(unraisable)
 
 
-_ENDED, _IN_RENDER, _NOT_HERE = "ended", "in the render", "not here"
-#: Code where the alarm's error would be lost: setting the alarm, reporting a dropped error
-#: (and any finalizer, ``__del__``).
-_NOT_HERE_CODE = (deadline_alarm.__enter__.__code__, _unraisable_hook.__code__)
+def _set_timer(seconds: float) -> None:
+    _due[0] = time.monotonic() + seconds
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
+_ENDED, _IN_RENDER, _SETTING, _LOST = "ended", "in the render", "setting", "lost"
+_SETTING_CODE = deadline_alarm.__enter__.__code__
+_HOOK_CODE = _unraisable_hook.__code__
 
 
 def _place(owner: FrameType, frame: FrameType | None) -> str:
-    """Where the alarm went off: after its caller ``owner`` ended without clearing it, inside
-    the render, or inside it where its error would be lost."""
+    """Where the alarm went off: after its caller ``owner`` ended without clearing it; inside
+    the render, as it is being set, or in a finalizer (``__del__``) or the report hook, where
+    its error would be lost."""
     place = _IN_RENDER
     while frame is not None:
         if frame is owner:
             return place
-        if frame.f_code in _NOT_HERE_CODE or frame.f_code.co_name == "__del__":
-            place = _NOT_HERE
+        code = frame.f_code
+        if code is _SETTING_CODE:
+            place = _SETTING
+        elif place == _IN_RENDER and (code is _HOOK_CODE or code.co_name == "__del__"):
+            place = _LOST
         frame = frame.f_back
     return _ENDED

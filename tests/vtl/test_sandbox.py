@@ -380,6 +380,51 @@ def test_an_alarm_in_a_finalizer_goes_off_again_at_once_instead_of_raising() -> 
         assert limits._raised[0] is None
 
 
+def test_a_host_finalizer_that_runs_long_is_cut_short() -> None:
+    """Second review: an alarm that went off in a host's long finalizer (or report hook)
+    waited for ever for a better place; it waits 20 times 1 ms, then raises there."""
+    outcomes: list[str] = []
+
+    class SlowWhenFreed:
+        def __del__(self) -> None:
+            try:
+                for _ in range(limits._MAX_DEFERRED + 1):
+                    limits._on_alarm(signal.SIGALRM, sys._getframe())
+                    outcomes.append("waits")
+            except limits.LimitReached:
+                outcomes.append("raises")
+
+    with limits.deadline_alarm(time.monotonic() + 10, too_slow):
+        SlowWhenFreed()
+    assert outcomes == ["waits"] * limits._MAX_DEFERRED + ["raises"]
+
+
+def test_clearing_a_stale_alarm_keeps_a_hosts_timer() -> None:
+    """Second review: clearing the mark an interrupted alarm left also cancelled a timer the
+    host had set since; apigw's render does without its own then, as with any host timer."""
+
+    def ended() -> Any:
+        return sys._getframe()
+
+    limits._active.append((too_slow, ended()))
+    signal.setitimer(signal.ITIMER_REAL, 30)  # the host's
+    try:
+        with limits.deadline_alarm(time.monotonic() + 10, too_slow):
+            assert 29 < signal.getitimer(signal.ITIMER_REAL)[0] <= 30
+        assert 29 < signal.getitimer(signal.ITIMER_REAL)[0] <= 30
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    assert limits._active == []
+
+
+def test_the_report_hook_is_put_back_after_a_host_restores_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "_host_hook", [sys.unraisablehook])  # installed before
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
+    with limits.deadline_alarm(time.monotonic() + 10, too_slow):
+        assert sys.unraisablehook is limits._unraisable_hook
+    assert limits._host_hook == [sys.__unraisablehook__]
+
+
 def test_an_alarm_whose_caller_ended_without_clearing_it_is_dropped() -> None:
     """Review of issue 12: interrupted while it was being set, an alarm stayed marked armed,
     no later render set one, and going off again it raised in the host's code every 50 ms."""
