@@ -255,8 +255,9 @@ def _path_as_sent(request_context: Mapping[str, Any], path: Any) -> str | None:
     stage, full = request_context.get("stage"), request_context.get("path")
     if not (isinstance(stage, str) and isinstance(full, str) and isinstance(path, str)):
         return None
-    sent = full.removeprefix(f"/{stage}")
-    return sent if sent != full and sent != path and routed_path(sent) == path else None
+    prefix = "" if stage == "$default" else f"/{stage}"  # as HTTP APIs' default stage has none
+    sent = full[len(prefix) :] if full.startswith(f"{prefix}/") else path
+    return sent if sent != path and routed_path(sent) == path else None
 
 
 def response_from_mapping(data: Any, source: str) -> Response:

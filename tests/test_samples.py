@@ -175,10 +175,14 @@ def test_an_event_keeps_the_slashes_the_client_sent_after_the_stage(tmp_path: Pa
         "/path/to/resource",
         "/{proxy+}",
     )
-    other = {**SAM_EVENT["requestContext"], "path": "/prod/elsewhere"}  # not the same path: the event's
-    assert read_request_file(write(tmp_path, "e2.json", json.dumps({**SAM_EVENT, "requestContext": other}))).path == (
-        "/path/to/resource"
-    )
+    for stage, full, path in [
+        ("prod", "/prod/elsewhere", "/path/to/resource"),  # another path: the event's is kept
+        ("prod", "/prod", "/"),  # the stage's root
+        ("prod", "/production", "/uction"),  # not the stage followed by a path
+        ("$default", "//pets", "//pets"),  # no stage in the path
+    ]:
+        event = {**SAM_EVENT, "path": path.replace("//", "/"), "requestContext": {"stage": stage, "path": full}}
+        assert read_request_file(write(tmp_path, "e2.json", json.dumps(event))).path == path
 
 
 def test_event_reading_can_be_forced(tmp_path: Path) -> None:
