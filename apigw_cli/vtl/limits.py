@@ -85,8 +85,7 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
             left = signal.getitimer(signal.ITIMER_REAL)[0]
             if left > 0 and abs(time.monotonic() + left - _due[0]) < 0.01:
                 signal.setitimer(signal.ITIMER_REAL, 0)
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
+        if self.deadline <= time.monotonic():
             raise self.too_slow()
         if _current_handler(signal.SIGALRM) is not _on_alarm:  # first use, or a host replaced it
             _replaced[0] = signal.signal(signal.SIGALRM, _on_alarm)
@@ -98,7 +97,8 @@ class deadline_alarm:  # noqa: N801 - used as a function: ``with deadline_alarm(
         _deferred[0] = 0
         _active.append((self.too_slow, sys._getframe(1)))
         _due[0] = self.deadline
-        previous = signal.setitimer(signal.ITIMER_REAL, remaining)
+        # Read the clock last: the timer is then due when _due says, whatever ran before.
+        previous = signal.setitimer(signal.ITIMER_REAL, max(self.deadline - time.monotonic(), 1e-6))
         if previous[0] > 0:  # someone else's timer was running: give it back, do without
             signal.setitimer(signal.ITIMER_REAL, *previous)
             _active.pop()
@@ -160,7 +160,7 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
             _active.clear()
             return
         _handled[0] = False
-        if place == _SETTING or (place == _LOST and _deferred[0] < _MAX_DEFERRED):
+        if code is _SETTING_CODE or (place == _LOST and _deferred[0] < _MAX_DEFERRED):
             _deferred[0] += 1
             _set_timer(_SOON_SECONDS)
             return
@@ -188,8 +188,14 @@ def _unraisable_hook(unraisable: Any) -> None:
     if unraisable.exc_value is not None and unraisable.exc_value is _raised[0]:
         return
     host = _host_hook[0]
-    if host is not None:
+    if host is None:
+        return
+    try:
         host(unraisable)
+    except LimitReached as error:  # the alarm cut the host's hook short: it goes off again
+        if error is not _raised[0]:
+            raise
+        _set_timer(_SOON_SECONDS)
 
 
 def _set_timer(seconds: float) -> None:
@@ -197,23 +203,21 @@ def _set_timer(seconds: float) -> None:
     signal.setitimer(signal.ITIMER_REAL, seconds)
 
 
-_ENDED, _IN_RENDER, _SETTING, _LOST = "ended", "in the render", "setting", "lost"
+_ENDED, _IN_RENDER, _LOST = "ended", "in the render", "lost"
+#: Code under which the alarm's error would be lost: a finalizer run as the alarm is set, the
+#: report hook (and any finalizer, ``__del__``).
+_LOST_CODE = (deadline_alarm.__enter__.__code__, _unraisable_hook.__code__)
 _SETTING_CODE = deadline_alarm.__enter__.__code__
-_HOOK_CODE = _unraisable_hook.__code__
 
 
 def _place(owner: FrameType, frame: FrameType | None) -> str:
     """Where the alarm went off: after its caller ``owner`` ended without clearing it; inside
-    the render, as it is being set, or in a finalizer (``__del__``) or the report hook, where
-    its error would be lost."""
+    the render, or inside it where its error would be lost."""
     place = _IN_RENDER
     while frame is not None:
         if frame is owner:
             return place
-        code = frame.f_code
-        if code is _SETTING_CODE:
-            place = _SETTING
-        elif place == _IN_RENDER and (code is _HOOK_CODE or code.co_name == "__del__"):
+        if frame.f_code in _LOST_CODE or frame.f_code.co_name == "__del__":
             place = _LOST
         frame = frame.f_back
     return _ENDED

@@ -9,6 +9,7 @@ import json
 import signal
 import sys
 import time
+import types
 from pathlib import Path
 from typing import Any
 
@@ -380,23 +381,81 @@ def test_an_alarm_in_a_finalizer_goes_off_again_at_once_instead_of_raising() -> 
         assert limits._raised[0] is None
 
 
+class SlowWhenFreed:
+    """A host's finalizer in which the alarm goes off once more than it waits for."""
+
+    def __init__(self, outcomes: list[str]) -> None:
+        self.outcomes = outcomes
+
+    def __del__(self) -> None:
+        try:
+            for _ in range(limits._MAX_DEFERRED + 1):
+                limits._on_alarm(signal.SIGALRM, sys._getframe())
+                self.outcomes.append("waits")
+        except limits.LimitReached:
+            self.outcomes.append("raises")
+
+
 def test_a_host_finalizer_that_runs_long_is_cut_short() -> None:
     """Second review: an alarm that went off in a host's long finalizer (or report hook)
     waited for ever for a better place; it waits 20 times 1 ms, then raises there."""
     outcomes: list[str] = []
 
-    class SlowWhenFreed:
-        def __del__(self) -> None:
-            try:
-                for _ in range(limits._MAX_DEFERRED + 1):
-                    limits._on_alarm(signal.SIGALRM, sys._getframe())
-                    outcomes.append("waits")
-            except limits.LimitReached:
-                outcomes.append("raises")
-
     with limits.deadline_alarm(time.monotonic() + 10, too_slow):
-        SlowWhenFreed()
+        SlowWhenFreed(outcomes)
     assert outcomes == ["waits"] * limits._MAX_DEFERRED + ["raises"]
+
+
+def test_a_finalizer_run_as_the_alarm_is_set_is_cut_short_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Third review: below the frame that sets the alarm, a host's finalizer (run by a
+    collection as the timer is set) waited for a better place for ever."""
+    outcomes: list[str] = []
+
+    garbage = [SlowWhenFreed(outcomes)]
+    real = signal.setitimer
+
+    def collecting(which: int, seconds: float, *interval: float) -> tuple[float, float]:
+        previous = real(which, seconds, *interval)
+        if garbage:
+            garbage.pop()  # freed here, below __enter__
+        return previous
+
+    monkeypatch.setattr(signal, "setitimer", collecting)
+    with limits.deadline_alarm(time.monotonic() + 10, too_slow):
+        pass
+    assert outcomes == ["waits"] * limits._MAX_DEFERRED + ["raises"]
+
+
+def test_the_alarm_cuts_a_hosts_report_hook_short_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Third review: the alarm's error raised in the host's report hook escaped apigw's hook,
+    and Python printed it ("Exception ignored in sys.unraisablehook")."""
+    cut_short: list[bool] = []
+
+    def slow_host_hook(report: Any) -> None:
+        monkeypatch.setattr(limits, "_deferred", [limits._MAX_DEFERRED])  # waited long enough
+        cut_short.append(True)
+        limits._on_alarm(signal.SIGALRM, sys._getframe())
+        cut_short.append(False)
+
+    monkeypatch.setattr(limits, "_host_hook", [slow_host_hook])
+    with limits.deadline_alarm(time.monotonic() + 10, too_slow):
+        limits._unraisable_hook(types.SimpleNamespace(exc_value=ValueError("the host's")))
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.001  # goes off again soon
+    assert cut_short == [True]
+
+
+def test_the_timer_is_due_when_apigw_says_whatever_ran_as_it_was_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Third review: 30 ms spent between reading the clock and setting the timer made a stale
+    alarm's timer look like a host's, kept it, and the process died of it later."""
+    real = limits._current_handler
+
+    def slow(signum: int) -> Any:
+        time.sleep(0.03)
+        return real(signum)
+
+    monkeypatch.setattr(limits, "_current_handler", slow)
+    with limits.deadline_alarm(time.monotonic() + 10, too_slow):
+        assert abs(time.monotonic() + signal.getitimer(signal.ITIMER_REAL)[0] - limits._due[0]) < 0.005
 
 
 def test_clearing_a_stale_alarm_keeps_a_hosts_timer() -> None:
